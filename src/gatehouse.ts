@@ -1,0 +1,72 @@
+import type { Logger } from 'pino';
+import { AllowlistCache } from './allowlist/cache.ts';
+import { AllowlistService } from './allowlist/service.ts';
+import { IpAuthorizationService } from './auth/ip-authorization.ts';
+import { SignInService } from './auth/sign-in.ts';
+import { sqlitePathFor, type Config } from './config.ts';
+import { createMailer, type Mailer } from './mail/index.ts';
+import { join } from 'node:path';
+import { migrateToLatest, openStore, type Store } from './store/database.ts';
+
+/** The services of one Gatehouse node, over one store. */
+export interface Gatehouse {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  mailer: Mailer;
+  cache: AllowlistCache;
+  allowlist: AllowlistService;
+  signIn: SignInService;
+  ipAuthorizations: IpAuthorizationService;
+  close(): Promise<void>;
+}
+
+/** Opens the store, runs pending migrations and wires the services. */
+export async function createGatehouse(config: Config, logger: Logger): Promise<Gatehouse> {
+  const store = openStore({ databaseUrl: config.databaseUrl, defaultSqlitePath: sqlitePathFor(config), postgresPoolSize: config.postgresPoolSize });
+  try {
+    await migrateToLatest(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const mailer = createMailer({
+    ...(config.smtpUrl === undefined ? {} : { smtpUrl: config.smtpUrl }),
+    from: config.mailFrom,
+    outboxDir: join(config.dataDir, 'outbox'),
+    logger,
+  });
+  const cache = new AllowlistCache(store.db, store.dataVersion);
+  const allowlist = new AllowlistService({ db: store.db, cache, mailer, logger, publicUrl: config.publicUrl });
+  const signIn = new SignInService(store.db, allowlist, logger, {
+    perAddress: config.signInLimitPerAddress,
+    perEmail: config.signInLimitPerEmail,
+    webSessionMinutes: config.webSessionMinutes,
+    mobileSessionMinutes: config.mobileSessionMinutes,
+  });
+  const ipAuthorizations = new IpAuthorizationService({
+    db: store.db,
+    allowlist,
+    mailer,
+    logger,
+    publicUrl: config.publicUrl,
+    linkMinutes: config.authorizationLinkMinutes,
+    emailsPerHour: config.authorizationEmailLimit,
+  });
+
+  return {
+    config,
+    logger,
+    store,
+    mailer,
+    cache,
+    allowlist,
+    signIn,
+    ipAuthorizations,
+    async close() {
+      await mailer.close();
+      await store.close();
+    },
+  };
+}

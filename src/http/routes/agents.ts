@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import { listAgents, type Role } from '../../accounts/agents.ts';
+import { addAgent, updateAgent, type AgentChanges } from '../../accounts/service.ts';
+import { listAuditEvents, maxPageSize } from '../../audit/audit-log.ts';
+import { listSignIns } from '../../audit/sign-in-log.ts';
+import { GatehouseError } from '../../errors.ts';
+import type { Gatehouse } from '../../gatehouse.ts';
+import { authenticateSecurityManager } from '../authenticate.ts';
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 50;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > maxPageSize) {
+    throw new GatehouseError('INVALID_REQUEST', `Invalid limit "${value}": expected a whole number from 1 to ${maxPageSize}.`, { field: 'limit', value });
+  }
+  return Number(value);
+}
+
+/** Agents, the sign-in log and the audit log of the Control Panel. */
+export function registerAgentRoutes(app: FastifyInstance, gatehouse: Gatehouse): void {
+  const { db } = gatehouse.store;
+
+  app.get('/api/v1/agents', async (request, reply) => {
+    const auth = await authenticateSecurityManager(gatehouse, request, reply);
+    return { agents: await listAgents(db, auth.account.id) };
+  });
+
+  app.post<{ Body: { email: string; name?: string; role?: Role; manageSecurity?: boolean; password?: string } }>(
+    '/api/v1/agents',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['email'],
+          additionalProperties: false,
+          properties: {
+            email: { type: 'string', maxLength: 320 },
+            name: { type: 'string', maxLength: 1000 },
+            role: { type: 'string', enum: ['admin', 'agent'] },
+            manageSecurity: { type: 'boolean' },
+            password: { type: 'string', maxLength: 1000 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+      if (request.body.role === 'admin' && auth.agent.role !== 'admin') {
+        throw new GatehouseError('FORBIDDEN', 'Only admins can add admins.');
+      }
+      const actor = { agentId: auth.agent.id, name: auth.agent.name, address: request.clientAddressText };
+      const result = await addAgent(db, { ...request.body, accountId: auth.account.id }, actor);
+      return reply.status(201).send({ agent: result.agent, ...(result.generatedPassword ? { password: result.password } : {}) });
+    },
+  );
+
+  app.patch<{ Params: { id: string }; Body: AgentChanges }>(
+    '/api/v1/agents/:id',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', maxLength: 1000 },
+            role: { type: 'string', enum: ['admin', 'agent'] },
+            manageSecurity: { type: 'boolean' },
+            disabled: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+      const touchesAdmins = request.body.role !== undefined || request.body.manageSecurity !== undefined;
+      if (touchesAdmins && auth.agent.role !== 'admin') {
+        throw new GatehouseError('FORBIDDEN', 'Only admins can change roles and permissions.');
+      }
+      const actor = { agentId: auth.agent.id, name: auth.agent.name, address: request.clientAddressText };
+      return { agent: await updateAgent(db, auth.account.id, request.params.id, request.body, actor) };
+    },
+  );
+
+  app.get<{ Querystring: { limit?: string; before?: string; outcome?: string; agentId?: string; channel?: string } }>(
+    '/api/v1/sign-in-log',
+    async (request, reply) => {
+      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+      const { before, outcome, agentId, channel } = request.query;
+      return listSignIns(db, { accountId: auth.account.id, limit: parseLimit(request.query.limit), before, outcome, agentId, channel });
+    },
+  );
+
+  app.get<{ Querystring: { limit?: string; before?: string; action?: string; actorAgentId?: string } }>('/api/v1/audit-events', async (request, reply) => {
+    const auth = await authenticateSecurityManager(gatehouse, request, reply);
+    const { before, action, actorAgentId } = request.query;
+    return listAuditEvents(db, { accountId: auth.account.id, limit: parseLimit(request.query.limit), before, action, actorAgentId });
+  });
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { seedDemoAccount, type DemoAccount } from '../accounts/demo.ts';
+import type { Config } from '../config.ts';
+import { createGatehouse, type Gatehouse } from '../gatehouse.ts';
+import { createLogger } from '../logger.ts';
+import { redactUrl } from '../store/database.ts';
+import { buildApp } from './app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  gatehouse: Gatehouse;
+  url: string;
+  demo: DemoAccount | undefined;
+  close(): Promise<void>;
+}
+
+export function formatDemoBanner(demo: DemoAccount, url: string): string {
+  return [
+    '',
+    'Gatehouse created a demo account on this empty database. These passwords are shown only now:',
+    `  account:  ${demo.accountName} (id ${demo.accountId})`,
+    `  admin:    ${demo.admin.email}  password ${demo.admin.password}`,
+    `  agent:    ${demo.agent.email}  password ${demo.agent.password}`,
+    `Control Panel: ${url}/control-panel    Agent Console: ${url}/agent-console`,
+    '',
+  ].join('\n');
+}
+
+/** Starts one Gatehouse node: opens and migrates the store, seeds the demo account when empty, and listens. */
+export async function startServer(config: Config, options: { printDemo?: (text: string) => void } = {}): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const gatehouse = await createGatehouse(config, logger);
+  const demo = config.demo ? await seedDemoAccount(gatehouse.store.db) : undefined;
+
+  const app = buildApp(gatehouse);
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await gatehouse.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info(
+    { event: 'server_started', url, publicUrl: config.publicUrl, store: gatehouse.store.dialect, database: redactUrl(config.databaseUrl ?? 'sqlite (data dir)'), mail: gatehouse.mailer.kind },
+    `Gatehouse listening on ${url}`,
+  );
+  // The passwords go to the terminal once, never into the log.
+  if (demo) (options.printDemo ?? ((text) => process.stdout.write(`${text}\n`)))(formatDemoBanner(demo, config.publicUrl));
+
+  return {
+    app,
+    gatehouse,
+    url,
+    demo,
+    async close() {
+      await app.close();
+      await gatehouse.close();
+      logger.info({ event: 'server_stopped' }, 'Gatehouse stopped');
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationResultSet } from 'kysely';
+import pg from 'pg';
+import * as initial from './migrations/0001-initial.ts';
+import type { Database } from './schema.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** The PostgreSQL connection string, for the change listener; undefined on SQLite. */
+  readonly postgresUrl: string | undefined;
+  /**
+   * SQLite only: a number that changes when another connection (the CLI, say)
+   * commits to the file, so caches can notice changes made outside this process.
+   */
+  readonly dataVersion: (() => number) | undefined;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** `postgres://…`, `sqlite:PATH`, or undefined for SQLite at `defaultSqlitePath`. */
+  databaseUrl: string | undefined;
+  defaultSqlitePath: string;
+  postgresPoolSize?: number;
+}
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+export function describeDatabaseUrl(url: string | undefined, defaultSqlitePath: string): { dialect: DialectName; location: string } {
+  if (url === undefined || url === '') return { dialect: 'sqlite', location: resolve(defaultSqlitePath) };
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    const parsed = new URL(url);
+    return { dialect: 'postgres', location: `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}` };
+  }
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path === '') throw new Error(`Invalid DATABASE_URL "${url}": give a file path after "sqlite:", like sqlite:./data/gatehouse.sqlite.`);
+    return { dialect: 'sqlite', location: path === ':memory:' ? path : resolve(path) };
+  }
+  throw new Error(`Invalid DATABASE_URL "${redactUrl(url)}": use postgres://… for PostgreSQL or sqlite:PATH for SQLite.`);
+}
+
+/** Replaces a password in a connection string, so that the string can be logged. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+}
+
+/** Opens the store. It does not migrate: call `migrateToLatest` for that. */
+export function openStore(options: StoreOptions): Store {
+  const { dialect, location } = describeDatabaseUrl(options.databaseUrl, options.defaultSqlitePath);
+
+  if (dialect === 'postgres') {
+    const url = options.databaseUrl as string;
+    const pool = new pg.Pool({ connectionString: url, max: options.postgresPoolSize ?? 10, connectionTimeoutMillis: 5_000 });
+    // An idle client whose server went away emits 'error' on the pool; without a
+    // listener that would end the process. The next query reports the failure.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect, postgresUrl: url, dataVersion: undefined, close: () => db.destroy() };
+  }
+
+  if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+  const database = new SqliteDatabase(location);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  // Several processes (the server and the CLI) may write the same file.
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const dataVersion = () => database.pragma('data_version', { simple: true }) as number;
+  return { db, dialect, postgresUrl: undefined, dataVersion, close: () => db.destroy() };
+}
+
+export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'gatehouse_migrations',
+    migrationLockTableName: 'gatehouse_migrations_lock',
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}
