@@ -9,7 +9,7 @@
  *
  * The parser is strict on purpose. Lenient parsers such as inet_aton read
  * `0127.0.0.1` as octal and `127.1` as shorthand, so an allowlist entry could
- * name a different host than the one the admin sees.
+ * name a different host than the one shown to the admin.
  */
 
 export type IpFamily = 4 | 6;

@@ -187,8 +187,9 @@ function parseStartEnd(input: string, dash: number, field: IpInputField): IpRang
 }
 
 /**
- * Returns the range after checking that both ends are the same family, that
- * neither end alone is IPv4-mapped, and that start ≤ end.
+ * Returns the range after checking that both ends are the same family and
+ * that start ≤ end. The family check also rejects a range from inside the
+ * IPv4-mapped block to outside it, and the message then says so.
  */
 function checkRange(
   start: IpAddress,
