@@ -105,3 +105,22 @@ export function clearSessionCookie(reply: FastifyReply): void {
 export function describeChannel(channel: Channel): string {
   return { 'control-panel': 'Control Panel', 'agent-console': 'Agent Console', 'mobile-app': 'mobile app' }[channel];
 }
+
+/**
+ * Route options that authenticate a security manager before the body is
+ * validated, so that an unauthorized caller learns nothing about the schema.
+ * Handlers then read `request.auth`.
+ */
+export function securityManagerRoute(gatehouse: Gatehouse): { preValidation: (request: FastifyRequest, reply: FastifyReply) => Promise<void> } {
+  return {
+    preValidation: async (request, reply) => {
+      await authenticateSecurityManager(gatehouse, request, reply);
+    },
+  };
+}
+
+/** The session that a `preValidation` hook authenticated. */
+export function requireAuth(request: FastifyRequest): AuthenticatedSession {
+  if (!request.auth) throw new GatehouseError('UNAUTHENTICATED');
+  return request.auth;
+}

@@ -5,7 +5,7 @@ import { listAuditEvents, maxPageSize } from '../../audit/audit-log.ts';
 import { listSignIns } from '../../audit/sign-in-log.ts';
 import { GatehouseError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
-import { authenticateSecurityManager } from '../authenticate.ts';
+import { requireAuth, securityManagerRoute } from '../authenticate.ts';
 
 function parseLimit(value: string | undefined): number {
   if (value === undefined) return 50;
@@ -17,16 +17,18 @@ function parseLimit(value: string | undefined): number {
 
 /** Agents, the sign-in log and the audit log of the Control Panel. */
 export function registerAgentRoutes(app: FastifyInstance, gatehouse: Gatehouse): void {
+  const guard = securityManagerRoute(gatehouse);
   const { db } = gatehouse.store;
 
-  app.get('/api/v1/agents', async (request, reply) => {
-    const auth = await authenticateSecurityManager(gatehouse, request, reply);
+  app.get('/api/v1/agents', guard, async (request) => {
+    const auth = requireAuth(request);
     return { agents: await listAgents(db, auth.account.id) };
   });
 
   app.post<{ Body: { email: string; name?: string; role?: Role; manageSecurity?: boolean; password?: string } }>(
     '/api/v1/agents',
     {
+      ...guard,
       schema: {
         body: {
           type: 'object',
@@ -43,7 +45,7 @@ export function registerAgentRoutes(app: FastifyInstance, gatehouse: Gatehouse):
       },
     },
     async (request, reply) => {
-      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+      const auth = requireAuth(request);
       if (request.body.role === 'admin' && auth.agent.role !== 'admin') {
         throw new GatehouseError('FORBIDDEN', 'Only admins can add admins.');
       }
@@ -56,6 +58,7 @@ export function registerAgentRoutes(app: FastifyInstance, gatehouse: Gatehouse):
   app.patch<{ Params: { id: string }; Body: AgentChanges }>(
     '/api/v1/agents/:id',
     {
+      ...guard,
       schema: {
         body: {
           type: 'object',
@@ -69,8 +72,8 @@ export function registerAgentRoutes(app: FastifyInstance, gatehouse: Gatehouse):
         },
       },
     },
-    async (request, reply) => {
-      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+    async (request) => {
+      const auth = requireAuth(request);
       const touchesAdmins = request.body.role !== undefined || request.body.manageSecurity !== undefined;
       if (touchesAdmins && auth.agent.role !== 'admin') {
         throw new GatehouseError('FORBIDDEN', 'Only admins can change roles and permissions.');
@@ -81,16 +84,16 @@ export function registerAgentRoutes(app: FastifyInstance, gatehouse: Gatehouse):
   );
 
   app.get<{ Querystring: { limit?: string; before?: string; outcome?: string; agentId?: string; channel?: string } }>(
-    '/api/v1/sign-in-log',
-    async (request, reply) => {
-      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+    '/api/v1/sign-in-log', guard,
+    async (request) => {
+      const auth = requireAuth(request);
       const { before, outcome, agentId, channel } = request.query;
       return listSignIns(db, { accountId: auth.account.id, limit: parseLimit(request.query.limit), before, outcome, agentId, channel });
     },
   );
 
-  app.get<{ Querystring: { limit?: string; before?: string; action?: string; actorAgentId?: string } }>('/api/v1/audit-events', async (request, reply) => {
-    const auth = await authenticateSecurityManager(gatehouse, request, reply);
+  app.get<{ Querystring: { limit?: string; before?: string; action?: string; actorAgentId?: string } }>('/api/v1/audit-events', guard, async (request) => {
+    const auth = requireAuth(request);
     const { before, action, actorAgentId } = request.query;
     return listAuditEvents(db, { accountId: auth.account.id, limit: parseLimit(request.query.limit), before, action, actorAgentId });
   });

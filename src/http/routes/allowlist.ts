@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ChangeContext, ChangeOptions, RangeInput } from '../../allowlist/service.ts';
 import type { AuthenticatedSession } from '../../auth/sessions.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
-import { authenticateSecurityManager } from '../authenticate.ts';
+import { requireAuth, securityManagerRoute } from '../authenticate.ts';
 
 const changeFields = {
   confirmLockout: { type: 'boolean' },
@@ -39,16 +39,18 @@ function changeOptions(body: ChangeBody | undefined, query: { confirmLockout?: s
 
 /** The allowlist API of the Control Panel. */
 export function registerAllowlistRoutes(app: FastifyInstance, gatehouse: Gatehouse): void {
+  const guard = securityManagerRoute(gatehouse);
   const { allowlist } = gatehouse;
 
-  app.get('/api/v1/allowlist', async (request, reply) => {
-    const auth = await authenticateSecurityManager(gatehouse, request, reply);
+  app.get('/api/v1/allowlist', guard, async (request) => {
+    const auth = requireAuth(request);
     return allowlist.view(auth.account.id);
   });
 
   app.patch<{ Body: ChangeBody & { enabled?: boolean; mobileEnforced?: boolean; enforceOnSessions?: boolean }; Querystring: { confirmLockout?: string } }>(
     '/api/v1/allowlist',
     {
+      ...guard,
       schema: {
         body: {
           type: 'object',
@@ -57,8 +59,8 @@ export function registerAllowlistRoutes(app: FastifyInstance, gatehouse: Gatehou
         },
       },
     },
-    async (request, reply) => {
-      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+    async (request) => {
+      const auth = requireAuth(request);
       const { enabled, mobileEnforced, enforceOnSessions } = request.body;
       const patch = Object.fromEntries(Object.entries({ enabled, mobileEnforced, enforceOnSessions }).filter(([, value]) => value !== undefined));
       return allowlist.updateSettings(auth.account.id, patch, changeContext(request, auth), changeOptions(request.body, request.query));
@@ -67,9 +69,9 @@ export function registerAllowlistRoutes(app: FastifyInstance, gatehouse: Gatehou
 
   app.post<{ Body: RangeInput & ChangeBody; Querystring: { confirmLockout?: string } }>(
     '/api/v1/allowlist/ranges',
-    { schema: { body: { type: 'object', additionalProperties: false, properties: rangeFields } } },
+    { ...guard, schema: { body: { type: 'object', additionalProperties: false, properties: rangeFields } } },
     async (request, reply) => {
-      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+      const auth = requireAuth(request);
       const range = await allowlist.addRange(auth.account.id, request.body, 'manual', changeContext(request, auth), changeOptions(request.body, request.query));
       return reply.status(201).send({ range });
     },
@@ -77,9 +79,9 @@ export function registerAllowlistRoutes(app: FastifyInstance, gatehouse: Gatehou
 
   app.patch<{ Params: { id: string }; Body: RangeInput & ChangeBody; Querystring: { confirmLockout?: string } }>(
     '/api/v1/allowlist/ranges/:id',
-    { schema: { body: { type: 'object', additionalProperties: false, properties: rangeFields } } },
-    async (request, reply) => {
-      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+    { ...guard, schema: { body: { type: 'object', additionalProperties: false, properties: rangeFields } } },
+    async (request) => {
+      const auth = requireAuth(request);
       const range = await allowlist.updateRange(
         auth.account.id,
         request.params.id,
@@ -93,8 +95,9 @@ export function registerAllowlistRoutes(app: FastifyInstance, gatehouse: Gatehou
 
   app.delete<{ Params: { id: string }; Body: ChangeBody | undefined; Querystring: { confirmLockout?: string; version?: string } }>(
     '/api/v1/allowlist/ranges/:id',
+    guard,
     async (request, reply) => {
-      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+      const auth = requireAuth(request);
       const body = request.body && typeof request.body === 'object' ? request.body : undefined;
       const queryVersion = request.query.version !== undefined && /^\d+$/.test(request.query.version) ? Number(request.query.version) : undefined;
       const options = changeOptions(body, request.query);
@@ -106,9 +109,9 @@ export function registerAllowlistRoutes(app: FastifyInstance, gatehouse: Gatehou
 
   app.post<{ Body: { address: string } }>(
     '/api/v1/allowlist/check',
-    { schema: { body: { type: 'object', required: ['address'], properties: { address: { type: 'string', maxLength: 200 } } } } },
-    async (request, reply) => {
-      const auth = await authenticateSecurityManager(gatehouse, request, reply);
+    { ...guard, schema: { body: { type: 'object', required: ['address'], properties: { address: { type: 'string', maxLength: 200 } } } } },
+    async (request) => {
+      const auth = requireAuth(request);
       return allowlist.check(auth.account.id, request.body.address);
     },
   );
