@@ -1,5 +1,5 @@
 /**
- * IP addresses and ranges. This folder imports nothing
+ * IP addresses, ranges and compiled range sets. This folder imports nothing
  * from the rest of `src/`, so every part of Gatehouse parses addresses the
  * same way.
  */
@@ -25,3 +25,6 @@ export {
   rangeToCidr,
 } from './range.ts';
 export type { IpRange } from './range.ts';
+
+export { IpRangeSet } from './range-set.ts';
+export type { RangeSetEntry } from './range-set.ts';

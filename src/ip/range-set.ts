@@ -7,7 +7,15 @@
  * big-endian uint32 words each, so that `findText` allocates nothing.
  */
 
-import { IpParseError, MAX_IPV6_VALUE, SCAN_IPV6, formatAddress, scanAddressText, scannedIpv6Words, writeIpv6Words } from './address.ts';
+import {
+  IpParseError,
+  MAX_IPV6_VALUE,
+  SCAN_IPV6,
+  formatAddress,
+  scanAddressText,
+  scannedIpv6Words,
+  writeIpv6Words,
+} from './address.ts';
 import type { IpAddress } from './address.ts';
 
 /** One range to compile, with the value that lookups return for addresses inside it. */
@@ -54,11 +62,10 @@ export class IpRangeSet<T> {
   /**
    * Compiles ranges into sorted, disjoint intervals per family.
    *
-   * Where ranges overlap, the overlap is split at the range boundaries and
-   * each piece carries the value of the earliest entry (in iteration order)
-   * that covers it, so a lookup always returns the value of a range that
-   * contains the address. Adjacent pieces with the same value (`Object.is`)
-   * are merged.
+   * Where ranges overlap, the overlap is split at the range boundaries. Each
+   * piece carries the value of the earliest entry in iteration order that
+   * covers it, so a lookup always returns the value of a range that contains
+   * the address. Adjacent pieces with the same value (`Object.is`) are merged.
    *
    * @throws IpParseError (INVALID_RANGE) when an entry's ends differ in family
    *   or its start is after its end.
@@ -81,7 +88,8 @@ export class IpRangeSet<T> {
         const text = `${formatAddress(start)}-${formatAddress(end)}`;
         throw new IpParseError(
           'INVALID_RANGE',
-          `Invalid IP range ${JSON.stringify(text)}: the start and end must be the same family, with the start not after the end.`,
+          `Invalid IP range ${JSON.stringify(text)}: the start and end must be the same family, ` +
+            'with the start not after the end.',
           text,
         );
       }
@@ -253,7 +261,12 @@ const ipv4KeyOrder: KeyOrder<number> = {
 };
 
 const ipv6KeyOrder: KeyOrder<bigint> = {
-  compare: (a, b) => (a === b ? 0 : a < b ? -1 : 1),
+  compare: (a, b) => {
+    if (a === b) {
+      return 0;
+    }
+    return a < b ? -1 : 1;
+  },
   next: (key) => key + 1n,
   previous: (key) => key - 1n,
 };
