@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { seedDemoAccount, type DemoAccount } from '../accounts/demo.ts';
 import type { Config } from '../config.ts';
 import { createGatehouse, type Gatehouse } from '../gatehouse.ts';
@@ -27,8 +28,15 @@ export function formatDemoBanner(demo: DemoAccount, url: string): string {
 }
 
 /** Starts one Gatehouse node: opens and migrates the store, seeds the demo account when empty, and listens. */
-export async function startServer(config: Config, options: { printDemo?: (text: string) => void } = {}): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel);
+export interface StartOptions {
+  /** Receives the demo account banner; standard output by default. */
+  printDemo?: (text: string) => void;
+  /** Where log lines go; standard output by default. */
+  logDestination?: DestinationStream;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel, options.logDestination);
   const gatehouse = await createGatehouse(config, logger);
   const demo = config.demo ? await seedDemoAccount(gatehouse.store.db) : undefined;
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
-import { startServer, type RunningServer } from '../../src/http/server.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../src/http/server.ts';
 import { createTestDatabase, type TestDialect } from './databases.ts';
 import { TestClient } from './http-client.ts';
 
@@ -35,7 +35,7 @@ export async function freePort(): Promise<number> {
  * dialect, with the demo account and mail written to the outbox unless
  * `env` says otherwise.
  */
-export async function startTestServer(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(dialect: TestDialect, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
   const database = await createTestDatabase(dialect);
   const port = await freePort();
@@ -50,7 +50,7 @@ export async function startTestServer(dialect: TestDialect, env: Record<string, 
     },
     {},
   );
-  const server = await startServer(config, { printDemo: () => {} });
+  const server = await startServer(config, { printDemo: () => {}, ...options });
   return {
     ...server,
     dialect,
