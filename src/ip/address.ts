@@ -270,9 +270,9 @@ function scanIpv6Groups(text: string, start: number, end: number): boolean {
 }
 
 /**
- * Checks a zone ID (RFC 4007 section 11). Node reports an interface name or
- * an interface index, so the characters are limited to RFC 3986 unreserved
- * characters, which keeps separators such as `,`, `]` and whitespace out.
+ * Checks a zone ID (RFC 4007 section 11), which names or numbers a network
+ * interface. The characters are limited to RFC 3986 unreserved characters,
+ * which keeps separators such as `,`, `]` and whitespace out.
  */
 function isZoneId(text: string, start: number, end: number): boolean {
   if (start >= end) {
@@ -457,7 +457,10 @@ export function describeInvalidAddress(text: string): string {
   const percent = text.indexOf('%');
   if (percent >= 0 && scanAddressText(text, 0, percent, false) === SCAN_IPV6) {
     const zoneId = text.slice(percent);
-    return `Invalid IP address ${quoted}: remove the zone ID "${zoneId}", because an allowlist entry cannot name a network interface.`;
+    return (
+      `Invalid IP address ${quoted}: remove the zone ID "${zoneId}", ` +
+      'because an allowlist entry cannot name a network interface.'
+    );
   }
   if (text.includes('[') || text.includes(']')) {
     return `Invalid IP address ${quoted}: write the address without brackets or a port, like 2001:db8::1.`;
