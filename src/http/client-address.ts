@@ -193,7 +193,7 @@ function trimOptionalWhitespace(text: string): string {
  * address of its `for` parameter or undefined when it has none or the node
  * is not an address. Returns undefined when the value does not follow the
  * RFC 7239 syntax, because quoted strings may then hide where an element
- * ends and the hops cannot be told apart safely.
+ * ends, so the hops cannot be separated safely.
  *
  * Parameter names are case-insensitive. Optional whitespace is accepted
  * around `,` (the list syntax of RFC 9110) and, although RFC 7239 does not
@@ -235,7 +235,7 @@ function readForwardedElement(reader: FieldReader): Map<string, string> | undefi
       if (value === undefined || value === '') {
         return undefined;
       }
-      // RFC 7239 section 4: a parameter must not occur more than once per element.
+      // A repeated parameter leaves open which value counts, so the element is rejected.
       const key = name.toLowerCase();
       if (parameters.has(key)) {
         return undefined;
