@@ -49,7 +49,8 @@ export class GatehouseError extends Error {
   }
 
   toJSON(): { error: { code: ErrorCode; message: string } & ErrorDetails } {
-    return { error: { ...this.details, code: this.code, message: this.message } };
+    const { code: _code, message: _message, ...details } = this.details;
+    return { error: { code: this.code, message: this.message, ...details } };
   }
 }
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { listAgents } from '../accounts/agents.ts';
 import { addAgent, createAccount } from '../accounts/service.ts';
@@ -7,6 +8,7 @@ import { ConfigError, configOptions, loadConfig, sqlitePathFor, type Config } fr
 import { GatehouseError } from '../errors.ts';
 import { createGatehouse, type Gatehouse } from '../gatehouse.ts';
 import { startServer } from '../http/server.ts';
+import { readOutbox } from '../mail/outbox.ts';
 import { createLogger } from '../logger.ts';
 import { migrateToLatest, openStore } from '../store/database.ts';
 
@@ -30,6 +32,7 @@ Commands:
   allowlist add     --account ID INPUT [--label L] [--expires-at TIME]
   allowlist remove  --account ID RANGE_ID
   allowlist check   --account ID ADDRESS [--channel control-panel|agent-console|mobile-app] [--json]
+  outbox [--last N]                        print the newest messages of the mail outbox (DATA_DIR/outbox), decoded
 
 INPUT is one address, START-END, or a CIDR such as 203.0.113.0/24.
 Every command reads DATABASE_URL and GATEHOUSE_DATA_DIR like the server.
@@ -262,6 +265,23 @@ async function runAgent(config: Config, args: string[], output: Output): Promise
   });
 }
 
+async function runOutbox(config: Config, args: string[], output: Output): Promise<number> {
+  const { values, positionals } = parse(args, { last: { type: 'string' } });
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+  const last = values.last === undefined ? 1 : Number(values.last);
+  if (!Number.isInteger(last) || last < 1) throw new UsageError(`Invalid --last "${String(values.last)}": expected a whole number of 1 or more.`);
+  const messages = await readOutbox(join(config.dataDir, 'outbox'), last);
+  if (values.json) {
+    output.out(JSON.stringify({ messages }, null, 2));
+    return 0;
+  }
+  if (messages.length === 0) output.out(`No messages in ${join(config.dataDir, 'outbox')}.`);
+  for (const message of messages) {
+    output.out(`File: ${message.file}\nDate: ${message.date}\nTo: ${message.to}\nSubject: ${message.subject}\n\n${message.text.trimEnd()}\n`);
+  }
+  return 0;
+}
+
 /** Runs the CLI and returns the exit status; errors go to `output.err`. */
 export async function main(argv: string[], output: Output = processOutput): Promise<number> {
   const [command = '', ...rest] = argv;
@@ -291,6 +311,8 @@ export async function main(argv: string[], output: Output = processOutput): Prom
         return await runAgent(config, rest, output);
       case 'allowlist':
         return await runAllowlist(config, rest, output);
+      case 'outbox':
+        return await runOutbox(config, rest, output);
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
