@@ -16,6 +16,8 @@ export async function loadAllowlist(db: Kysely<Database>, accountId: string, now
     .selectFrom('allowlist_ranges')
     .select(['id', 'start_address', 'end_address', 'expires_at'])
     .where('account_id', '=', accountId)
+    // Ids sort by creation time, so where ranges overlap, decisions name the oldest.
+    .orderBy('id')
     .execute();
 
   const settings = {
