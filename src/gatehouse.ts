@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { AllowlistCache } from './allowlist/cache.ts';
+import { PostgresChangeListener, publishAllowlistChange } from './allowlist/change-listener.ts';
 import { AllowlistService } from './allowlist/service.ts';
 import { IpAuthorizationService } from './auth/ip-authorization.ts';
 import { SignInService } from './auth/sign-in.ts';
@@ -18,11 +19,18 @@ export interface Gatehouse {
   allowlist: AllowlistService;
   signIn: SignInService;
   ipAuthorizations: IpAuthorizationService;
+  /** On PostgreSQL with `listen`, the connection that hears allowlist changes of other nodes. */
+  listener: PostgresChangeListener | undefined;
   close(): Promise<void>;
 }
 
+export interface GatehouseOptions {
+  /** Listen for allowlist changes of other nodes (PostgreSQL only); servers do, the CLI does not. */
+  listen?: boolean;
+}
+
 /** Opens the store, runs pending migrations and wires the services. */
-export async function createGatehouse(config: Config, logger: Logger): Promise<Gatehouse> {
+export async function createGatehouse(config: Config, logger: Logger, options: GatehouseOptions = {}): Promise<Gatehouse> {
   const store = openStore({ databaseUrl: config.databaseUrl, defaultSqlitePath: sqlitePathFor(config), postgresPoolSize: config.postgresPoolSize });
   try {
     await migrateToLatest(store);
@@ -38,7 +46,18 @@ export async function createGatehouse(config: Config, logger: Logger): Promise<G
     logger,
   });
   const cache = new AllowlistCache(store.db, store.dataVersion);
-  const allowlist = new AllowlistService({ db: store.db, cache, mailer, logger, publicUrl: config.publicUrl });
+  const allowlist = new AllowlistService({
+    db: store.db,
+    cache,
+    mailer,
+    logger,
+    publicUrl: config.publicUrl,
+    // Every writer tells the other nodes, the CLI included; SQLite has a single node.
+    ...(store.postgresUrl === undefined ? {} : { publish: (accountId: string) => publishAllowlistChange(store.db, accountId) }),
+  });
+  const listener =
+    options.listen && store.postgresUrl !== undefined ? new PostgresChangeListener({ url: store.postgresUrl, cache, logger }) : undefined;
+  await listener?.start();
   const signIn = new SignInService(store.db, allowlist, logger, {
     perAddress: config.signInLimitPerAddress,
     perEmail: config.signInLimitPerEmail,
@@ -64,7 +83,9 @@ export async function createGatehouse(config: Config, logger: Logger): Promise<G
     allowlist,
     signIn,
     ipAuthorizations,
+    listener,
     async close() {
+      await listener?.stop();
       await mailer.close();
       await store.close();
     },

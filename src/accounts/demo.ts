@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { cliActor } from '../audit/audit-log.ts';
+import { GatehouseError } from '../errors.ts';
 import type { Database } from '../store/schema.ts';
 import { addAgent, createAccount } from './service.ts';
 
@@ -23,11 +24,15 @@ export async function seedDemoAccount(db: Kysely<Database>): Promise<DemoAccount
   if (existing) return undefined;
 
   const actor = { ...cliActor, name: 'Gatehouse (first start)' };
-  const { account, admin, password: adminPassword } = await createAccount(
-    db,
-    { name: 'Demo Support Team', adminEmail: demoAdminEmail, adminName: 'Demo Admin' },
-    actor,
-  );
+  let created: Awaited<ReturnType<typeof createAccount>>;
+  try {
+    created = await createAccount(db, { name: 'Demo Support Team', adminEmail: demoAdminEmail, adminName: 'Demo Admin' }, actor);
+  } catch (error) {
+    // Another node starting on the same empty database seeded it first.
+    if (error instanceof GatehouseError && error.code === 'ALREADY_EXISTS') return undefined;
+    throw error;
+  }
+  const { account, admin, password: adminPassword } = created;
   const { agent, password: agentPassword } = await addAgent(db, { accountId: account.id, email: demoAgentEmail, name: 'Demo Agent' }, actor);
   return {
     accountId: account.id,

@@ -37,7 +37,7 @@ export interface StartOptions {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
-  const gatehouse = await createGatehouse(config, logger);
+  const gatehouse = await createGatehouse(config, logger, { listen: true });
   const demo = config.demo ? await seedDemoAccount(gatehouse.store.db) : undefined;
 
   const app = buildApp(gatehouse);

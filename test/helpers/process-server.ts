@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TestClient } from './http-client.ts';
 import { freePort } from './server.ts';
 
 export const repositoryRoot = resolve(import.meta.dirname, '../..');
@@ -23,7 +24,7 @@ export async function startServerProcess(env: Record<string, string> = {}, optio
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [cliPath, 'serve'], {
     cwd: repositoryRoot,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), GATEHOUSE_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), GATEHOUSE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -31,20 +32,23 @@ export async function startServerProcess(env: Record<string, string> = {}, optio
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
 
-  await new Promise<void>((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The server did not start within 20 s. Output:\n${output}\n${errors}`)), 20_000);
-    const check = () => {
-      if (output.includes('"event":"server_started"')) {
-        clearTimeout(timer);
-        resolvePromise();
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`The server exited with code ${code}. Output:\n${output}\n${errors}`));
-    });
-  });
+  // Ready when /healthz answers; the log level may hide the start-up line.
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (exited !== undefined) throw new Error(`The server exited with code ${exited}. Output:\n${output}\n${errors}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`The server did not start within 20 s. Output:\n${output}\n${errors}`);
+    }
+    const healthy = await new TestClient(`http://127.0.0.1:${port}`).get('/healthz').then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (healthy) break;
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 100));
+  }
 
   return {
     url: `http://127.0.0.1:${port}`,
