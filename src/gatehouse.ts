@@ -86,6 +86,7 @@ export async function createGatehouse(config: Config, logger: Logger, options: G
     listener,
     async close() {
       await listener?.stop();
+      await allowlist.flushMail();
       await mailer.close();
       await store.close();
     },

@@ -161,6 +161,7 @@ export class AllowlistService {
   readonly #logger: Logger;
   readonly #publicUrl: string;
   readonly #now: () => number;
+  readonly #pendingMail = new Set<Promise<void>>();
   publish: ChangePublisher;
 
   constructor(options: AllowlistServiceOptions) {
@@ -365,9 +366,17 @@ export class AllowlistService {
 
   /** Emails every enabled admin of the account about a change; failures are logged, not raised. */
   notifyAdmins(accountId: string, actor: Actor, summary: string): void {
-    void this.#sendChangeMail(accountId, actor, summary).catch((error: unknown) => {
-      this.#logger.error({ event: 'allowlist_mail_failed', accountId, err: error }, 'Failed to email admins about an allowlist change');
-    });
+    const sending = this.#sendChangeMail(accountId, actor, summary)
+      .catch((error: unknown) => {
+        this.#logger.error({ event: 'allowlist_mail_failed', accountId, err: error }, 'Failed to email admins about an allowlist change');
+      })
+      .finally(() => this.#pendingMail.delete(sending));
+    this.#pendingMail.add(sending);
+  }
+
+  /** Waits for change emails still being sent, as before shutting down. */
+  async flushMail(): Promise<void> {
+    await Promise.all([...this.#pendingMail]);
   }
 
   async #sendChangeMail(accountId: string, actor: Actor, summary: string): Promise<void> {
