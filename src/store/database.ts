@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
 import type { Database } from './schema.ts';
@@ -77,11 +77,16 @@ export function openStore(options: StoreOptions): Store {
 }
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  // Kysely looks for its migration tables in every schema unless it is given
+  // one, so another schema's tables in the same database would mislead it.
+  const schema =
+    store.dialect === 'postgres' ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(store.db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'gatehouse_migrations',
     migrationLockTableName: 'gatehouse_migrations_lock',
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
