@@ -4,6 +4,7 @@ import { seedDemoAccount, type DemoAccount } from '../accounts/demo.ts';
 import type { Config } from '../config.ts';
 import { createGatehouse, type Gatehouse } from '../gatehouse.ts';
 import { createLogger } from '../logger.ts';
+import { deleteExpiredRows } from '../store/cleanup.ts';
 import { redactUrl } from '../store/database.ts';
 import { buildApp } from './app.ts';
 
@@ -55,6 +56,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { event: 'server_started', url, publicUrl: config.publicUrl, store: gatehouse.store.dialect, database: redactUrl(config.databaseUrl ?? 'sqlite (data dir)'), mail: gatehouse.mailer.kind },
     `Gatehouse listening on ${url}`,
   );
+  // Expired rows are deleted at start and then hourly; a failure only delays the next run.
+  const cleanUp = () =>
+    deleteExpiredRows(gatehouse.store.db).then(
+      (deleted) => logger.debug({ event: 'cleanup', ...deleted }, 'Deleted expired rows'),
+      (error: unknown) => logger.warn({ event: 'cleanup_failed', err: error }, 'Failed to delete expired rows; retrying in an hour'),
+    );
+  void cleanUp();
+  const cleanupTimer = setInterval(() => void cleanUp(), 60 * 60_000);
+  cleanupTimer.unref();
+
   // The passwords go to the terminal once, never into the log.
   if (demo) (options.printDemo ?? ((text) => process.stdout.write(`${text}\n`)))(formatDemoBanner(demo, config.publicUrl));
 
@@ -64,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url,
     demo,
     async close() {
+      clearInterval(cleanupTimer);
       await app.close();
       await gatehouse.close();
       logger.info({ event: 'server_stopped' }, 'Gatehouse stopped');
