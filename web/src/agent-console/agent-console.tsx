@@ -1,0 +1,234 @@
+import { useEffect, useRef, useState } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { api, isApiError, isHandled, type ApiError } from '../api/client.ts';
+import type { Me, SessionInfo } from '../api/types.ts';
+import { DateTime } from '../components/date-time.tsx';
+import { EmptyState, ErrorMessage, Loading } from '../components/feedback.tsx';
+import { useDocumentTitle } from '../components/page-title.ts';
+import { StandalonePage } from '../components/standalone-page.tsx';
+import { denialFrom, useAppState, useSessionGuard } from '../lib/app-state.tsx';
+import { channelName } from '../lib/format.ts';
+import { useLoad } from '../lib/use-load.ts';
+import { useSignOut } from '../lib/use-sign-out.ts';
+import { WrongChannel } from '../pages/access-pages.tsx';
+
+/** How often the console checks the session in the background, so that a session the allowlist ended shows the denied page. */
+const refreshIntervalMs = 60_000;
+
+/** Describes a browser by its user agent in a few words, such as "Chrome on Linux". */
+function describeUserAgent(userAgent: string | null): string {
+  if (userAgent === null || userAgent === '') return 'Unknown device';
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrome\/|Chromium\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : 'Browser';
+  const system = /Windows/.test(userAgent)
+    ? 'Windows'
+    : /Android/.test(userAgent)
+      ? 'Android'
+      : /iPhone|iPad/.test(userAgent)
+        ? 'iOS'
+        : /Mac OS X/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : '';
+  return system ? `${browser} on ${system}` : browser;
+}
+
+interface ConsoleData {
+  me: Me;
+  sessions: SessionInfo[];
+}
+
+/**
+ * Reads the agent, then the sessions, one after the other: the first request
+ * from a denied address ends the session, so its error alone decides which
+ * page comes next.
+ */
+async function loadConsole(): Promise<ConsoleData> {
+  const me = await api.me();
+  const { sessions } = await api.mySessions();
+  return { me, sessions };
+}
+
+/** Renders the Agent Console: who is signed in, the client address the server reads, and the agent's sessions. */
+export function AgentConsole() {
+  useDocumentTitle('Agent Console');
+  const location = useLocation();
+  const navigate = useNavigate();
+  const { setDenial } = useAppState();
+  const guard = useSessionGuard('agent-console');
+  const { signOut, signingOut } = useSignOut('agent-console');
+  const { state, reload } = useLoad(loadConsole, 'console');
+  // A session that worked before and now fails has ended; a first visit without one has not.
+  const wasSignedIn = useRef(false);
+  if (state.status === 'ready') wasSignedIn.current = true;
+
+  const deniedError = state.status === 'error' && state.error.code === 'IP_NOT_ALLOWED' ? state.error : null;
+  useEffect(() => {
+    if (deniedError) {
+      setDenial(denialFrom(deniedError, 'agent-console', true));
+      navigate('/agent-console/access-denied', { replace: true });
+    }
+  }, [deniedError, navigate, setDenial]);
+
+  // Checks the session now and then, and when the window regains focus, so
+  // that a session the allowlist ended shows the denied page promptly.
+  const ready = state.status === 'ready';
+  useEffect(() => {
+    if (!ready) return;
+    const timer = window.setInterval(reload, refreshIntervalMs);
+    window.addEventListener('focus', reload);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener('focus', reload);
+    };
+  }, [ready, reload]);
+
+  if (state.status === 'loading') {
+    return (
+      <StandalonePage>
+        <Loading label="Opening the Agent Console…" />
+      </StandalonePage>
+    );
+  }
+  if (state.status === 'error') {
+    const { code } = state.error;
+    if (code === 'UNAUTHENTICATED') {
+      const to = `/agent-console/sign-in?next=${encodeURIComponent(location.pathname)}`;
+      return <Navigate to={to} replace state={wasSignedIn.current ? { reason: 'expired' } : null} />;
+    }
+    if (code === 'AGENT_DISABLED') return <Navigate to="/agent-console/sign-in" replace state={{ reason: 'disabled' }} />;
+    if (code === 'IP_NOT_ALLOWED') return <Loading />;
+    return (
+      <StandalonePage>
+        <h1>The Agent Console could not open</h1>
+        <ErrorMessage error={state.error} onRetry={reload} />
+      </StandalonePage>
+    );
+  }
+
+  const { me } = state.data;
+  if (me.channel !== 'agent-console') return <WrongChannel me={me} expected="agent-console" onSignOut={signOut} signingOut={signingOut} />;
+  return <SignedInConsole data={state.data} refresh={reload} guard={guard} signOut={signOut} signingOut={signingOut} />;
+}
+
+interface SignedInConsoleProps {
+  data: ConsoleData;
+  /** Reads the agent and the sessions again; the shown data stays until the new data arrives. */
+  refresh(): void;
+  guard<T>(call: Promise<T>): Promise<T>;
+  signOut(): void;
+  signingOut: boolean;
+}
+
+function SignedInConsole({ data, refresh, guard, signOut, signingOut }: SignedInConsoleProps) {
+  const { me, sessions } = data;
+  const [ending, setEnding] = useState(false);
+  const [endError, setEndError] = useState<ApiError | null>(null);
+  const [status, setStatus] = useState('');
+
+  async function endOtherSessions() {
+    setEnding(true);
+    setEndError(null);
+    setStatus('');
+    try {
+      const { ended } = await guard(api.endOtherSessions());
+      setStatus(ended === 0 ? 'You had no other sessions.' : `Signed out ${ended} other ${ended === 1 ? 'session' : 'sessions'}.`);
+      refresh();
+    } catch (caught) {
+      if (!isApiError(caught)) throw caught;
+      if (!isHandled(caught)) setEndError(caught);
+    } finally {
+      setEnding(false);
+    }
+  }
+
+  const otherSessions = sessions.filter((session) => !session.current).length;
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Gatehouse <span className="brand-app">Agent Console</span>
+        </span>
+        <div className="topbar-session">
+          <button type="button" className="button button-small" onClick={signOut} disabled={signingOut}>
+            {signingOut ? 'Signing out…' : 'Sign out'}
+          </button>
+        </div>
+      </header>
+      <main className="content content-narrow">
+        <h1>Welcome, {me.agent.name}</h1>
+        <dl className="summary">
+          <div>
+            <dt>Agent</dt>
+            <dd data-testid="agent-name">
+              {me.agent.name} ({me.agent.email})
+            </dd>
+          </div>
+          <div>
+            <dt>Account</dt>
+            <dd data-testid="account-name">{me.account.name}</dd>
+          </div>
+          <div>
+            <dt>Your IP address, as Gatehouse sees it</dt>
+            <dd className="mono" data-testid="current-address">
+              {me.address ?? 'unknown'}
+            </dd>
+          </div>
+          <div>
+            <dt>Signed in</dt>
+            <dd>
+              <DateTime value={me.session.createdAt} />, until <DateTime value={me.session.expiresAt} />
+            </dd>
+          </div>
+        </dl>
+
+        <section className="panel-section" aria-labelledby="sessions-heading">
+          <div className="section-header">
+            <h2 id="sessions-heading">Your active sessions</h2>
+            <div className="actions">
+              <button type="button" className="button" onClick={refresh}>
+                Refresh
+              </button>
+              <button type="button" className="button button-danger-quiet" onClick={() => void endOtherSessions()} disabled={ending || otherSessions === 0}>
+                {ending ? 'Signing out…' : 'Sign out other sessions'}
+              </button>
+            </div>
+          </div>
+          <p className="status-line" role="status" aria-live="polite">
+            {status}
+          </p>
+          {endError ? <ErrorMessage error={endError} /> : null}
+          {sessions.length === 0 ? (
+            <EmptyState>
+              <p>No active session was found.</p>
+            </EmptyState>
+          ) : (
+            <ul className="session-list">
+              {sessions.map((session) => (
+                <li key={session.id} className={`session${session.current ? ' session-current' : ''}`}>
+                  <div className="session-main">
+                    <span className="session-device">{describeUserAgent(session.userAgent)}</span>
+                    {session.current ? <span className="badge badge-success badge-after">This session</span> : null}
+                  </div>
+                  <div className="session-meta">
+                    {channelName(session.channel)} · <span className="mono">{session.address ?? 'unknown address'}</span> · signed in{' '}
+                    <DateTime value={session.createdAt} /> · last active <DateTime value={session.lastSeenAt} />
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}

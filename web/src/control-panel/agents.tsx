@@ -1,0 +1,266 @@
+import { useState, type FormEvent } from 'react';
+import { api, isApiError, isHandled, type ApiError } from '../api/client.ts';
+import type { Agent, Role } from '../api/types.ts';
+import { Dialog } from '../components/dialog.tsx';
+import { EmptyState, ErrorMessage, Loading } from '../components/feedback.tsx';
+import { Field } from '../components/field.tsx';
+import { useDocumentTitle } from '../components/page-title.ts';
+import { useLoad } from '../lib/use-load.ts';
+import { useControlPanel } from './context.ts';
+
+/** Team > Agents: the agents of the account, their role and permission, and whether they can sign in. */
+export function AgentsPage() {
+  useDocumentTitle('Agents');
+  const { me, guard } = useControlPanel();
+  const { state, reload, setData } = useLoad(() => guard(api.agents()), 'agents');
+  const [adding, setAdding] = useState(false);
+  const [created, setCreated] = useState<{ agent: Agent; password: string } | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [rowError, setRowError] = useState<{ agentId: string; error: ApiError } | null>(null);
+  const [status, setStatus] = useState('');
+  const isAdmin = me.agent.role === 'admin';
+
+  async function update(agent: Agent, changes: { role?: Role; manageSecurity?: boolean; disabled?: boolean }, message: string) {
+    setBusyId(agent.id);
+    setRowError(null);
+    setStatus('');
+    try {
+      const { agent: updated } = await guard(api.updateAgent(agent.id, changes));
+      if (state.status === 'ready') setData({ agents: state.data.agents.map((item) => (item.id === updated.id ? updated : item)) });
+      setStatus(message);
+    } catch (caught) {
+      if (!isApiError(caught)) throw caught;
+      if (!isHandled(caught)) setRowError({ agentId: agent.id, error: caught });
+    } finally {
+      setBusyId(null);
+    }
+  }
+
+  return (
+    <section className="panel">
+      <p className="breadcrumb">Global Settings › Team</p>
+      <h1>Agents</h1>
+      <p className="lead">
+        Agents of {me.account.name}. Admins and agents with the manage_security permission can use the Control Panel; only admins can change roles
+        and permissions.
+      </p>
+      <div className="toolbar">
+        <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
+          Add agent
+        </button>
+      </div>
+      <p className="status-line" role="status" aria-live="polite">
+        {status}
+      </p>
+      {created ? <CreatedPassword created={created} onDismiss={() => setCreated(null)} /> : null}
+
+      {state.status === 'loading' ? <Loading label="Loading agents…" /> : null}
+      {state.status === 'error' ? <ErrorMessage error={state.error} onRetry={reload} title="The agents could not be loaded." /> : null}
+      {state.status === 'ready' && state.data.agents.length === 0 ? (
+        <EmptyState>
+          <p>This account has no agents yet.</p>
+        </EmptyState>
+      ) : null}
+      {state.status === 'ready' && state.data.agents.length > 0 ? (
+        <div className="table-wrap" role="region" aria-label="Agents" tabIndex={0}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">manage_security</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.data.agents.map((agent) => {
+                const isSelf = agent.id === me.agent.id;
+                const busy = busyId === agent.id;
+                return (
+                  <tr key={agent.id} className={agent.disabled ? 'row-muted' : undefined}>
+                    <td>
+                      {agent.name}
+                      {isSelf ? <span className="badge badge-after">You</span> : null}
+                    </td>
+                    <td>{agent.email}</td>
+                    <td>
+                      <label className="visually-hidden" htmlFor={`role-${agent.id}`}>
+                        Role of {agent.name}
+                      </label>
+                      <select
+                        id={`role-${agent.id}`}
+                        value={agent.role}
+                        disabled={!isAdmin || isSelf || busy}
+                        onChange={(event) => void update(agent, { role: event.target.value as Role }, `${agent.name} is now ${event.target.value === 'admin' ? 'an admin' : 'an agent'}.`)}
+                      >
+                        <option value="agent">Agent</option>
+                        <option value="admin">Admin</option>
+                      </select>
+                    </td>
+                    <td>
+                      <label className="checkbox">
+                        <input
+                          type="checkbox"
+                          checked={agent.manageSecurity || agent.role === 'admin'}
+                          disabled={!isAdmin || agent.role === 'admin' || busy}
+                          onChange={(event) =>
+                            void update(
+                              agent,
+                              { manageSecurity: event.target.checked },
+                              event.target.checked ? `${agent.name} can now manage security settings.` : `${agent.name} can no longer manage security settings.`,
+                            )
+                          }
+                        />
+                        <span className="visually-hidden">manage_security permission of {agent.name}</span>
+                        {agent.role === 'admin' ? <span className="muted">Included in admin</span> : null}
+                      </label>
+                    </td>
+                    <td>{agent.disabled ? <span className="badge badge-danger">Disabled</span> : <span className="badge badge-success">Active</span>}</td>
+                    <td className="cell-actions">
+                      {!isSelf ? (
+                        <button
+                          type="button"
+                          className={`button button-small${agent.disabled ? '' : ' button-danger-quiet'}`}
+                          disabled={busy}
+                          onClick={() =>
+                            void update(
+                              agent,
+                              { disabled: !agent.disabled },
+                              agent.disabled ? `${agent.name} can sign in again.` : `${agent.name} is disabled and signed out everywhere.`,
+                            )
+                          }
+                          aria-label={`${agent.disabled ? 'Enable' : 'Disable'} ${agent.name}`}
+                        >
+                          {agent.disabled ? 'Enable' : 'Disable'}
+                        </button>
+                      ) : null}
+                      {rowError && rowError.agentId === agent.id ? <ErrorMessage error={rowError.error} /> : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+
+      {adding ? (
+        <AddAgentDialog
+          canAddAdmins={isAdmin}
+          onClose={() => setAdding(false)}
+          onCreated={(agent, password) => {
+            setAdding(false);
+            reload();
+            if (password !== undefined) setCreated({ agent, password });
+            setStatus(`Added ${agent.name}.`);
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+/** Shows the generated password of a new agent once, because Gatehouse stores only its hash. */
+function CreatedPassword({ created, onDismiss }: { created: { agent: Agent; password: string }; onDismiss(): void }) {
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+
+  function copy() {
+    navigator.clipboard.writeText(created.password).then(
+      () => setCopied('yes'),
+      () => setCopied('failed'),
+    );
+  }
+
+  return (
+    <div className="alert alert-success" role="status">
+      <p className="alert-title">Password for {created.agent.email}</p>
+      <p>This password is shown only now. Give it to {created.agent.name} through a safe channel; they can sign in with it right away.</p>
+      <div className="password-box">
+        <label htmlFor="created-password" className="visually-hidden">
+          Generated password
+        </label>
+        <input id="created-password" className="mono" readOnly value={created.password} onFocus={(event) => event.target.select()} data-testid="generated-password" />
+        <button type="button" className="button button-small" onClick={copy}>
+          Copy
+        </button>
+        <button type="button" className="button button-small" onClick={onDismiss}>
+          Done
+        </button>
+      </div>
+      {copied === 'yes' ? <p className="muted">Copied.</p> : null}
+      {copied === 'failed' ? <p className="muted">The browser did not allow copying. Select the password and copy it.</p> : null}
+    </div>
+  );
+}
+
+function AddAgentDialog({ canAddAdmins, onClose, onCreated }: { canAddAdmins: boolean; onClose(): void; onCreated(agent: Agent, password: string | undefined): void }) {
+  const { guard } = useControlPanel();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('agent');
+  const [manageSecurity, setManageSecurity] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      const result = await guard(api.addAgent({ email, ...(name.trim() === '' ? {} : { name }), role, manageSecurity: role === 'admin' ? false : manageSecurity }));
+      onCreated(result.agent, result.password);
+      return;
+    } catch (caught) {
+      if (!isApiError(caught)) throw caught;
+      if (isHandled(caught)) return;
+      setError(caught);
+    }
+    setSaving(false);
+  }
+
+  const fieldError = (field: string) => (error && error.field === field ? error.message : undefined);
+  return (
+    <Dialog title="Add agent" onClose={onClose}>
+      <form className="form" onSubmit={(event) => void submit(event)}>
+        {error && error.field !== 'email' && error.field !== 'name' ? <ErrorMessage error={error} /> : null}
+        <Field label="Email" type="email" value={email} onChange={(event) => setEmail(event.target.value)} required autoComplete="off" data-autofocus error={fieldError('email')} />
+        <Field
+          label="Name (optional)"
+          hint="Leave it empty to use the part of the email before @."
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          maxLength={100}
+          autoComplete="off"
+          error={fieldError('name')}
+        />
+        <div className="field">
+          <label htmlFor="new-agent-role">Role</label>
+          <select id="new-agent-role" value={role} onChange={(event) => setRole(event.target.value as Role)} disabled={!canAddAdmins}>
+            <option value="agent">Agent</option>
+            <option value="admin">Admin</option>
+          </select>
+          {!canAddAdmins ? <p className="field-hint">Only admins can add admins.</p> : null}
+        </div>
+        {role === 'agent' ? (
+          <label className="checkbox">
+            <input type="checkbox" checked={manageSecurity} onChange={(event) => setManageSecurity(event.target.checked)} disabled={!canAddAdmins} />
+            manage_security: can use the Control Panel to manage the IP allowlist and agents
+          </label>
+        ) : null}
+        <p className="muted">Gatehouse generates a password and shows it once after the agent is added.</p>
+        <div className="dialog-actions">
+          <button type="submit" className="button button-primary" disabled={saving}>
+            {saving ? 'Adding…' : 'Add agent'}
+          </button>
+          <button type="button" className="button" onClick={onClose} disabled={saving}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

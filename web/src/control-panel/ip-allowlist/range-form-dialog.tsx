@@ -1,0 +1,140 @@
+import { useState, type FormEvent } from 'react';
+import { api, isApiError, isHandled, type ApiError } from '../../api/client.ts';
+import type { RangeFields, RangeView } from '../../api/types.ts';
+import { Dialog } from '../../components/dialog.tsx';
+import { Field } from '../../components/field.tsx';
+import { errorText } from '../../components/feedback.tsx';
+import { describeBounds, fromLocalInputValue, toLocalInputValue } from '../../lib/format.ts';
+import { useAllowlistTab } from './allowlist-context.ts';
+
+type FormField = 'start' | 'end' | 'label' | 'expiresAt';
+
+/** Maps the `field` of an API error to a form field; `input` is the Start IP field, which also takes one address, a CIDR or start-end. */
+function formFieldOf(error: ApiError): FormField | undefined {
+  switch (error.field) {
+    case 'start':
+    case 'input':
+      return 'start';
+    case 'end':
+      return 'end';
+    case 'label':
+      return 'label';
+    case 'expiresAt':
+      return 'expiresAt';
+    default:
+      return undefined;
+  }
+}
+
+function fieldErrorText(error: ApiError): string {
+  if (error.code === 'INVALID_ADDRESS' || error.code === 'INVALID_RANGE') return error.message;
+  return errorText(error);
+}
+
+interface RangeFormDialogProps {
+  /** The range to edit; a new range when undefined. */
+  range?: RangeView;
+  onClose(): void;
+}
+
+/** "New IP Range" and "Edit IP range": Start IP and End IP, label and expiry, with API errors shown at their field. */
+export function RangeFormDialog({ range, onClose }: RangeFormDialogProps) {
+  const { change } = useAllowlistTab();
+  const [start, setStart] = useState(range?.start ?? '');
+  const [end, setEnd] = useState(range && range.end !== range.start ? range.end : '');
+  const [label, setLabel] = useState(range?.label ?? '');
+  const [expiresAt, setExpiresAt] = useState(toLocalInputValue(range?.expiresAt ?? null));
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    const fields: RangeFields = {
+      start: start.trim(),
+      ...(end.trim() === '' ? {} : { end: end.trim() }),
+      label,
+      expiresAt: fromLocalInputValue(expiresAt),
+    };
+    const shown = end.trim() === '' ? start.trim() : `${start.trim()} – ${end.trim()}`;
+    try {
+      const outcome = range
+        ? await change((options) => api.updateRange(range.id, fields, options), `Saved ${shown}.`)
+        : await change((options) => api.addRange(fields, options), `Added ${shown} to the allowed IP list.`);
+      if (outcome === 'saved') {
+        onClose();
+        return;
+      }
+    } catch (caught) {
+      if (!isApiError(caught)) throw caught;
+      if (isHandled(caught)) return;
+      setError(caught);
+    }
+    setSaving(false);
+  }
+
+  const errorField = error ? formFieldOf(error) : undefined;
+  const fieldError = (field: FormField) => (error && errorField === field ? fieldErrorText(error) : undefined);
+  const title = range ? `Edit IP range ${describeBounds(range)}` : 'New IP Range';
+
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <form className="form" onSubmit={(event) => void submit(event)}>
+        {error && errorField === undefined ? (
+          <div className="alert alert-error" role="alert">
+            <p>{errorText(error)}</p>
+          </div>
+        ) : null}
+        <div className="field-pair">
+          <Field
+            label="Start IP"
+            hint="One address, a CIDR such as 203.0.113.0/24, or the first address of a range."
+            value={start}
+            onChange={(event) => setStart(event.target.value)}
+            required
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={200}
+            data-autofocus
+            error={fieldError('start')}
+          />
+          <Field
+            label="End IP"
+            hint="The last address of the range. Leave it empty for one address or a CIDR."
+            value={end}
+            onChange={(event) => setEnd(event.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={100}
+            error={fieldError('end')}
+          />
+        </div>
+        <Field
+          label="Label"
+          hint="Who or what uses these addresses, such as “Office Berlin”."
+          value={label}
+          onChange={(event) => setLabel(event.target.value)}
+          maxLength={100}
+          error={fieldError('label')}
+        />
+        <Field
+          label="Expires (optional)"
+          hint="After this time the range no longer allows access. Leave it empty to keep the range until you delete it."
+          type="datetime-local"
+          value={expiresAt}
+          onChange={(event) => setExpiresAt(event.target.value)}
+          error={fieldError('expiresAt')}
+        />
+        <div className="dialog-actions">
+          <button type="submit" className="button button-primary" disabled={saving}>
+            {saving ? 'Saving…' : range ? 'Save changes' : 'Add range'}
+          </button>
+          <button type="button" className="button" onClick={onClose} disabled={saving}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
