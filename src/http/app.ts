@@ -10,8 +10,8 @@ import { registerErrorHandler } from './error-handler.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
 import { registerAllowlistRoutes } from './routes/allowlist.ts';
 import { registerIpAuthorizationRoutes } from './routes/ip-authorizations.ts';
-import { registerPageRoutes } from './routes/pages.ts';
 import { registerSessionRoutes } from './routes/sessions.ts';
+import { registerWebApp } from './web-app.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -95,7 +95,7 @@ export function buildApp(gatehouse: Gatehouse): FastifyInstance {
   registerAllowlistRoutes(app, gatehouse);
   registerAgentRoutes(app, gatehouse);
   registerIpAuthorizationRoutes(app, gatehouse);
-  registerPageRoutes(app, gatehouse);
+  registerWebApp(app);
 
   app.setNotFoundHandler((request, reply) => {
     const error = new GatehouseError('NOT_FOUND', `No route for ${request.method} ${redactPath(request.url.split('?')[0] ?? '')}.`);
