@@ -39,6 +39,15 @@ export interface Page<T> {
 
 export const maxPageSize = 200;
 
+/**
+ * Builds a page from rows read newest first with `limit + 1` as their limit:
+ * the extra row only tells that an older page exists.
+ */
+export function toPage<Row, Item extends { id: string }>(rows: Row[], limit: number, toItem: (row: Row) => Item): Page<Item> {
+  const items = rows.slice(0, limit).map(toItem);
+  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}
+
 export async function recordAuditEvent(db: Kysely<Database>, event: AuditEventInput, now = new Date()): Promise<string> {
   const id = newId(now.getTime());
   await db
@@ -73,7 +82,7 @@ export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): 
   if (query.action) select = select.where('action', '=', query.action);
   if (query.actorAgentId) select = select.where('actor_agent_id', '=', query.actorAgentId);
   const rows = await select.orderBy('id', 'desc').limit(query.limit + 1).execute();
-  const items = rows.slice(0, query.limit).map((row) => ({
+  return toPage(rows, query.limit, (row) => ({
     id: row.id,
     action: row.action,
     actor: { agentId: row.actor_agent_id, name: row.actor_name, address: row.actor_address },
@@ -82,5 +91,4 @@ export async function listAuditEvents(db: Kysely<Database>, query: AuditQuery): 
     after: row.after_json === null ? null : (JSON.parse(row.after_json) as unknown),
     createdAt: row.created_at,
   }));
-  return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../store/ids.ts';
 import type { Database } from '../store/schema.ts';
-import type { Page } from './audit-log.ts';
+import { toPage, type Page } from './audit-log.ts';
 
 export const signInOutcomes = ['allowed', 'ip-not-allowed', 'invalid-credentials', 'agent-disabled', 'rate-limited', 'session-ended'] as const;
 export type SignInOutcome = (typeof signInOutcomes)[number];
@@ -69,7 +69,7 @@ export async function listSignIns(db: Kysely<Database>, query: SignInQuery): Pro
   if (query.agentId) select = select.where('sign_in_log.agent_id', '=', query.agentId);
   if (query.channel) select = select.where('sign_in_log.channel', '=', query.channel);
   const rows = await select.orderBy('sign_in_log.id', 'desc').limit(query.limit + 1).execute();
-  const items = rows.slice(0, query.limit).map((row) => ({
+  return toPage(rows, query.limit, (row) => ({
     id: row.id,
     agentId: row.agent_id,
     agentName: row.agent_name,
@@ -81,5 +81,4 @@ export async function listSignIns(db: Kysely<Database>, query: SignInQuery): Pro
     rangeId: row.range_id,
     createdAt: row.created_at,
   }));
-  return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
 }
