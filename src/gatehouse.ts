@@ -52,7 +52,7 @@ export async function createGatehouse(config: Config, logger: Logger, options: G
     mailer,
     logger,
     publicUrl: config.publicUrl,
-    // Every writer tells the other nodes, the CLI included; SQLite has a single node.
+    // Every writer notifies the other nodes, the CLI included. SQLite has a single node.
     ...(store.postgresUrl === undefined ? {} : { publish: (accountId: string) => publishAllowlistChange(store.db, accountId) }),
   });
   const listener =

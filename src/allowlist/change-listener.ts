@@ -18,7 +18,7 @@ export interface ChangeListenerOptions {
   logger: Logger;
   /** How often the connection is tested with a query, in milliseconds. */
   heartbeatMs?: number;
-  /** The longest wait between reconnection attempts, in milliseconds. */
+  /** The maximum wait between reconnection attempts, in milliseconds. */
   maxBackoffMs?: number;
 }
 

@@ -13,7 +13,7 @@ export interface AllowlistSettings {
   enforceOnSessions: boolean;
 }
 
-/** An account's allowlist compiled for lookups; it never holds unparsed ranges. */
+/** An account's allowlist compiled for lookups, with no unparsed ranges. */
 export interface CompiledAllowlist {
   accountId: string;
   settings: AllowlistSettings;

@@ -39,14 +39,14 @@ export interface RangeView {
 
 export interface AllowlistView extends AllowlistSettings {
   version: number;
-  /** False while the allowlist is off or has no ranges: then nobody is restricted. */
+  /** False while the allowlist is off or has no ranges, because then no address is denied. */
   restricted: boolean;
   /** A plain statement of a state the admin must know about, or null. */
   notice: string | null;
   ranges: RangeView[];
 }
 
-/** Who changes the allowlist, and from where; `lockout` is absent for the CLI, which cannot lock itself out. */
+/** The actor of a change and, for API callers, the address and channel that the lockout guard protects. The CLI has no `lockout`. */
 export interface ChangeContext {
   actor: Actor;
   lockout?: { address: IpAddress | undefined; channel: Channel };
@@ -174,7 +174,7 @@ export class AllowlistService {
     this.publish = options.publish ?? (async () => {});
   }
 
-  /** The compiled allowlist for the hot path; throws NOT_FOUND for an unknown account. */
+  /** Returns the compiled allowlist for the hot path. Throws NOT_FOUND for an unknown account. */
   async compiled(accountId: string): Promise<CompiledAllowlist> {
     const compiled = await this.#cache.get(accountId, this.#now());
     if (!compiled) throw new GatehouseError('NOT_FOUND', `Account "${accountId}" not found.`, { accountId });
@@ -186,7 +186,7 @@ export class AllowlistService {
     return this.#toView(snapshot);
   }
 
-  /** The decision for each channel for an address typed by an admin. */
+  /** Decides each channel for an address typed by an admin. */
   async check(accountId: string, addressText: string): Promise<{ address: string; decisions: Record<Channel, Decision> }> {
     let address: IpAddress;
     try {
@@ -354,7 +354,7 @@ export class AllowlistService {
     return toRangeView(row, this.#now());
   }
 
-  /** Drops cached lists and tells the other nodes; call after a committed change. */
+  /** Drops the cached list and notifies the other nodes. Call it after a committed change. */
   async changed(accountId: string): Promise<void> {
     this.#cache.invalidate(accountId);
     try {
@@ -441,7 +441,7 @@ export class AllowlistService {
    * Runs one change in a transaction: reads the current state, lets `apply`
    * write, refuses a change that denies the actor's own address unless
    * confirmed, bumps the version (a concurrent change makes this fail with
-   * CONFLICT), records the audit event, then tells caches and admins.
+   * CONFLICT), records the audit event, then notifies caches and admins.
    */
   async #change(
     accountId: string,

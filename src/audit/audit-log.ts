@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import { newId } from '../store/ids.ts';
 import type { Database } from '../store/schema.ts';
 
-/** Who made a change: an agent through the API, or an operator through the CLI. */
+/** The author of a change: an agent through the API, or an operator through the CLI. */
 export interface Actor {
   agentId: string | null;
   name: string;
-  /** The client address the change came from; null for the CLI. */
+  /** The client address of the change, or null for the CLI. */
   address: string | null;
 }
 
@@ -40,8 +40,8 @@ export interface Page<T> {
 export const maxPageSize = 200;
 
 /**
- * Builds a page from rows read newest first with `limit + 1` as their limit:
- * the extra row only tells that an older page exists.
+ * Builds a page from rows read newest first with `limit + 1` as their limit.
+ * The extra row is not returned: it only shows that an older page exists.
  */
 export function toPage<Row, Item extends { id: string }>(rows: Row[], limit: number, toItem: (row: Row) => Item): Page<Item> {
   const items = rows.slice(0, limit).map(toItem);

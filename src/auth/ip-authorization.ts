@@ -35,10 +35,10 @@ export function maskEmail(email: string): string {
 }
 
 /**
- * Admin IP authorization by email. A denied admin sign-in gets a ticket; the
- * ticket sends one email with a single-use link; the link shows what it
- * authorizes, and only an explicit confirmation adds the address, because
- * mail scanners open links on their own.
+ * Admin IP authorization by email. A denied admin sign-in gets a ticket, and
+ * the ticket sends one email with a single-use link. The link shows what it
+ * authorizes. Only an explicit confirmation adds the address, because mail
+ * scanners open links on their own.
  */
 export class IpAuthorizationService {
   readonly #options: IpAuthorizationOptions;
@@ -95,7 +95,7 @@ export class IpAuthorizationService {
     return { sentTo: maskEmail(view.admin.email), expiresAt };
   }
 
-  /** What a link would authorize; never changes anything. Used and expired links throw 410 with the same details. */
+  /** Describes what a link would authorize and changes nothing. Used and expired links throw 410 with the same details. */
   async describe(token: unknown): Promise<AuthorizationView> {
     const row = await this.#findByToken(token);
     const view = await this.#describeRow(row);

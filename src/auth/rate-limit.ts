@@ -9,7 +9,7 @@ export interface RateLimitResult {
 }
 
 /**
- * Counts one attempt against `key` in fixed windows of `windowMs` and tells
+ * Counts one attempt against `key` in fixed windows of `windowMs` and returns
  * whether it is within `limit`. The increment is one atomic upsert, so a
  * concurrent burst on any number of nodes cannot exceed the budget.
  */

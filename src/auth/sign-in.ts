@@ -151,7 +151,7 @@ export class SignInService {
   }
 }
 
-/** The 403 for an address that the allowlist denies, with what the sign-in page shows. */
+/** Creates the 403 for an address that the allowlist denies, with the details that the sign-in page shows. */
 export function ipNotAllowed(address: string | null, canAuthorize = false, ticket?: string): GatehouseError {
   const message = canAuthorize
     ? `Access from your IP address ${address} is not allowed for this account. As an admin, you can authorize this address by email.`

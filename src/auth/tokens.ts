@@ -5,7 +5,7 @@ export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** The SHA-256 of a token in hex, the form under which tokens are stored and looked up. */
+/** Hashes a token with SHA-256 into hex, the form in which tokens are stored and looked up. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

@@ -130,7 +130,8 @@ async function runAllowlist(config: Config, args: string[], output: Output): Pro
         if (view.ranges.length === 0) output.out('No IP ranges.');
         for (const range of view.ranges) {
           const bounds = range.cidr ?? (range.start === range.end ? range.start : `${range.start}-${range.end}`);
-          const expiry = range.expiresAt ? (range.expired ? `  expired ${range.expiresAt}` : `  expires ${range.expiresAt}`) : '';
+          let expiry = '';
+          if (range.expiresAt) expiry = `  ${range.expired ? 'expired' : 'expires'} ${range.expiresAt}`;
           output.out(`${range.id}  ${bounds.padEnd(39)}  ${range.label}  (${range.source}, ${range.createdBy.name}, ${range.createdAt})${expiry}`);
         }
         return 0;

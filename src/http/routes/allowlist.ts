@@ -37,7 +37,7 @@ function changeOptions(body: ChangeBody | undefined, query: { confirmLockout?: s
   };
 }
 
-/** The allowlist API of the Control Panel. */
+/** Registers the allowlist API of the Control Panel. */
 export function registerAllowlistRoutes(app: FastifyInstance, gatehouse: Gatehouse): void {
   const guard = securityManagerRoute(gatehouse);
   const { allowlist } = gatehouse;
