@@ -15,7 +15,7 @@ const outputDir = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
 
 /** Saves the whole page, or only the viewport for a dialog, whose backdrop covers only the viewport. */
 async function capture(page: Page, name: string, options: { dialog?: boolean } = {}): Promise<void> {
-  // Lets transitions and focus rings settle, so that every run draws the same picture.
+  // Lets transitions and focus rings settle before the picture is taken.
   await page.waitForTimeout(150);
   await page.screenshot({ path: join(outputDir, `${name}.png`), fullPage: options.dialog !== true });
   process.stdout.write(`  docs/screenshots/${name}.png\n`);
