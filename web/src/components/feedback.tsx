@@ -17,10 +17,6 @@ export function errorText(error: ApiError): string {
       return 'Gatehouse cannot be reached. Check your connection and try again.';
     case 'STORE_UNAVAILABLE':
       return 'The Gatehouse database is unavailable, so access is denied for now. Try again in a minute.';
-    case 'RATE_LIMITED':
-      return error.message;
-    case 'FORBIDDEN':
-      return error.message;
     case 'CONFLICT':
       return 'Someone else changed this at the same time. The page now shows the current state: check it and try again.';
     case 'INTERNAL_ERROR':
