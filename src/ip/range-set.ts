@@ -3,7 +3,8 @@
  *
  * `compile` turns the ranges into sorted, disjoint numeric intervals once, and
  * each lookup is a binary search that never parses a stored range. IPv4
- * intervals are uint32 values in typed arrays. IPv6 intervals are four
+ * intervals are uint32 values in typed arrays, with a bucket index that
+ * narrows the search to a few neighbouring intervals. IPv6 intervals are four
  * big-endian uint32 words each, so that `findText` allocates nothing.
  */
 
@@ -35,6 +36,7 @@ export class IpRangeSet<T> {
   private readonly ipv4Starts: Uint32Array;
   private readonly ipv4Ends: Uint32Array;
   private readonly ipv4Values: readonly T[];
+  private readonly ipv4Index: Ipv4BucketIndex;
   private readonly ipv6Starts: Uint32Array;
   private readonly ipv6Ends: Uint32Array;
   private readonly ipv6Values: readonly T[];
@@ -49,6 +51,7 @@ export class IpRangeSet<T> {
       this.ipv4Ends[i] = interval.end;
     });
     this.ipv4Values = ipv4.map((interval) => interval.value);
+    this.ipv4Index = buildIpv4BucketIndex(this.ipv4Starts, this.ipv4Ends);
 
     this.ipv6Starts = new Uint32Array(ipv6.length * 4);
     this.ipv6Ends = new Uint32Array(ipv6.length * 4);
@@ -160,10 +163,18 @@ export class IpRangeSet<T> {
   }
 
   private findIpv4(value: number): T | undefined {
+    const index = this.ipv4Index;
+    // An empty set has its first start above its last end, so it returns here too.
+    if (value < index.firstStart || value > index.lastEnd) {
+      return undefined;
+    }
+
+    // The last interval that starts at or before `value` is either the one
+    // just before this bucket's first interval or one of the bucket's own.
+    const bucket = (value - index.firstStart) >>> index.shift;
     const starts = this.ipv4Starts;
-    // Binary search for the last interval whose start is ≤ value.
-    let low = 0;
-    let high = starts.length - 1;
+    let low = index.bucketStarts[bucket]!;
+    let high = index.bucketStarts[bucket + 1]! - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
       if (starts[middle]! <= value) {
@@ -195,6 +206,53 @@ export class IpRangeSet<T> {
     }
     return undefined;
   }
+}
+
+/**
+ * Buckets of equal width over [firstStart, lastEnd]. Bucket b begins at
+ * firstStart + b * 2^shift, and `bucketStarts[b]` is the index of the first
+ * interval that starts at or after that value. A lookup binary-searches only
+ * its bucket's intervals, which are adjacent in memory, so large lists cost
+ * few more cache misses than small ones.
+ */
+interface Ipv4BucketIndex {
+  firstStart: number;
+  lastEnd: number;
+  /** At most 31, because JavaScript shifts by the count modulo 32. */
+  shift: number;
+  /** One entry per bucket plus a final one equal to the number of intervals. */
+  bucketStarts: Uint32Array;
+}
+
+/**
+ * Builds the bucket index. The bucket count is a power of two from a quarter
+ * to a half of the number of intervals (at least 2), so intervals spread
+ * evenly over the span fall 2 to 4 to a bucket. When most intervals fall into
+ * one bucket, its search is the full binary search of a set without index.
+ */
+function buildIpv4BucketIndex(starts: Uint32Array, ends: Uint32Array): Ipv4BucketIndex {
+  const count = starts.length;
+  if (count === 0) {
+    return { firstStart: 1, lastEnd: 0, shift: 0, bucketStarts: new Uint32Array(2) };
+  }
+
+  const firstStart = starts[0]!;
+  const lastEnd = ends[count - 1]!;
+  const bucketBits = Math.max(1, 30 - Math.clz32(count));
+  const spanBits = 32 - Math.clz32(lastEnd - firstStart);
+  const shift = Math.max(0, spanBits - bucketBits);
+
+  const bucketCount = 2 ** bucketBits;
+  const bucketStarts = new Uint32Array(bucketCount + 1);
+  let next = 0;
+  for (let bucket = 0; bucket <= bucketCount; bucket++) {
+    const bucketFirstValue = firstStart + bucket * 2 ** shift;
+    while (next < count && starts[next]! < bucketFirstValue) {
+      next++;
+    }
+    bucketStarts[bucket] = next;
+  }
+  return { firstStart, lastEnd, shift, bucketStarts };
 }
 
 /** Compares the 128-bit value at `words[offset..offset+3]` with (w0, w1, w2, w3). */
