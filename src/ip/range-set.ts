@@ -26,8 +26,18 @@ export interface RangeSetEntry<T> {
   value: T;
 }
 
-/** The four words of an IPv6 address passed to `find`. */
-const lookupWords = new Uint32Array(4);
+/**
+ * Scratch space that splits the 128-bit value passed to `find` into uint32
+ * words. BigInt shifts and masks allocate, so the two 64-bit halves are
+ * stored instead (a BigUint64Array store keeps the low 64 bits) and read back
+ * as words in the platform's byte order.
+ */
+const lookupHalves = new BigUint64Array(2);
+const lookupHalfWords = new Uint32Array(lookupHalves.buffer);
+const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Offsets of the high and the low uint32 word within each 64-bit half. */
+const HIGH_WORD = isLittleEndian ? 1 : 0;
+const LOW_WORD = 1 - HIGH_WORD;
 
 export class IpRangeSet<T> {
   /** Number of entries compiled, counting overlapping and merged ones. */
@@ -121,8 +131,10 @@ export class IpRangeSet<T> {
     if (address.value < 0n || address.value > MAX_IPV6_VALUE) {
       return undefined;
     }
-    writeIpv6Words(address.value, lookupWords);
-    return this.findIpv6(lookupWords[0]!, lookupWords[1]!, lookupWords[2]!, lookupWords[3]!);
+    const words = lookupHalfWords;
+    lookupHalves[0] = address.value >> 64n;
+    lookupHalves[1] = address.value;
+    return this.findIpv6(words[HIGH_WORD]!, words[LOW_WORD]!, words[2 + HIGH_WORD]!, words[2 + LOW_WORD]!);
   }
 
   /**
