@@ -247,5 +247,8 @@ describe.each(testDialects)('allowlist API on %s', (dialect) => {
     expect((await lead.get('/api/v1/allowlist')).status).toBe(200);
     const promote = await lead.post('/api/v1/agents', { email: 'x@demo.example', role: 'admin' });
     expect(promote.status).toBe(403);
+    const grant = await lead.post('/api/v1/agents', { email: 'y@demo.example', manageSecurity: true });
+    expect(grant.status).toBe(403);
+    expect(grant.body.error.code).toBe('FORBIDDEN');
   });
 });

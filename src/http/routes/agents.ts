@@ -46,8 +46,8 @@ export function registerAgentRoutes(app: FastifyInstance, gatehouse: Gatehouse):
     },
     async (request, reply) => {
       const auth = requireAuth(request);
-      if (request.body.role === 'admin' && auth.agent.role !== 'admin') {
-        throw new GatehouseError('FORBIDDEN', 'Only admins can add admins.');
+      if ((request.body.role === 'admin' || request.body.manageSecurity === true) && auth.agent.role !== 'admin') {
+        throw new GatehouseError('FORBIDDEN', 'Only admins can add admins or grant manage_security.');
       }
       const actor = { agentId: auth.agent.id, name: auth.agent.name, address: request.clientAddressText };
       const result = await addAgent(db, { ...request.body, accountId: auth.account.id }, actor);
