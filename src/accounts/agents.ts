@@ -61,12 +61,28 @@ export function validatePassword(password: string): string {
   return password;
 }
 
-export function validateName(name: string, field = 'name'): string {
-  const trimmed = name.trim();
-  if (trimmed === '' || trimmed.length > maxNameLength) {
-    throw new GatehouseError('INVALID_REQUEST', `Invalid ${field}: use 1 to ${maxNameLength} characters.`, { field, value: name });
+/** Control characters and bidirectional overrides, which could forge lines or reorder text in terminals, emails and pages. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const unsafeTextCharacters = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * Trims a one-line text such as a name or label and checks its length in
+ * characters (code points). Throws INVALID_REQUEST naming `field`.
+ */
+export function validateText(text: string, field: string, maxLength: number, { allowEmpty = false } = {}): string {
+  const trimmed = text.trim();
+  if (unsafeTextCharacters.test(trimmed)) {
+    throw new GatehouseError('INVALID_REQUEST', `Invalid ${field}: remove line breaks, tabs and other control characters.`, { field });
+  }
+  const length = [...trimmed].length;
+  if ((!allowEmpty && length === 0) || length > maxLength) {
+    throw new GatehouseError('INVALID_REQUEST', `Invalid ${field}: use ${allowEmpty ? 'at most' : '1 to'} ${maxLength} characters.`, { field });
   }
   return trimmed;
+}
+
+export function validateName(name: string, field = 'name'): string {
+  return validateText(name, field, maxNameLength);
 }
 
 export function validateRole(role: string): Role {

@@ -95,6 +95,10 @@ export async function updateAgent(db: Kysely<Database>, accountId: string, agent
       .where('id', '=', agentId)
       .execute();
     if (after.disabled) await trx.deleteFrom('sessions').where('agent_id', '=', agentId).execute();
+    // Tickets and links of an agent who is no longer an enabled admin stop working at once.
+    if (after.disabled || after.role !== 'admin') {
+      await trx.deleteFrom('ip_authorizations').where('agent_id', '=', agentId).where('confirmed_at', 'is', null).execute();
+    }
     await recordAuditEvent(trx, { accountId, actor, action: 'agent.updated', targetId: agentId, before: auditAgent(before), after: auditAgent(after) });
     return after;
   });

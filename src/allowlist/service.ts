@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import { validateText } from '../accounts/agents.ts';
 import { recordAuditEvent, type Actor } from '../audit/audit-log.ts';
 import { GatehouseError } from '../errors.ts';
 import {
@@ -111,10 +112,7 @@ function parseRangeFields(input: RangeInput): IpRange {
 }
 
 function parseLabel(label: string | undefined, fallback: string): string {
-  const trimmed = (label ?? '').trim();
-  if (trimmed.length > maxLabelLength) {
-    throw new GatehouseError('INVALID_REQUEST', `The label is too long: use at most ${maxLabelLength} characters.`, { field: 'label' });
-  }
+  const trimmed = validateText(label ?? '', 'label', maxLabelLength, { allowEmpty: true });
   return trimmed === '' ? fallback : trimmed;
 }
 
@@ -308,7 +306,8 @@ export class AllowlistService {
   /**
    * Adds a one-address range inside a transaction that the caller owns, as
    * the confirmation of an emailed authorization does. Returns the existing
-   * range when the address is already listed by itself.
+   * range when the address is already listed by itself, with its expiry
+   * removed; `changed` is false when nothing had to change.
    */
   async insertAuthorizedAddress(
     trx: Transaction<Database>,
@@ -316,8 +315,10 @@ export class AllowlistService {
     address: string,
     actor: Actor,
     label: string,
-  ): Promise<{ row: RangeRow; created: boolean }> {
+  ): Promise<{ row: RangeRow; changed: boolean }> {
     const now = this.#now();
+    const bumpVersion = () =>
+      trx.updateTable('accounts').set((eb) => ({ allowlist_version: eb('allowlist_version', '+', 1) })).where('id', '=', accountId).execute();
     const existing = await trx
       .selectFrom('allowlist_ranges')
       .selectAll()
@@ -326,10 +327,17 @@ export class AllowlistService {
       .where('end_address', '=', address)
       .executeTakeFirst();
     if (existing) {
-      if (existing.expires_at !== null) {
-        await trx.updateTable('allowlist_ranges').set({ expires_at: null }).where('id', '=', existing.id).execute();
-      }
-      return { row: { ...existing, expires_at: null }, created: false };
+      if (existing.expires_at === null) return { row: existing, changed: false };
+      // The address is listed with an expiry: the authorization makes it permanent, as a change of its own.
+      const updated = { ...existing, expires_at: null };
+      await trx.updateTable('allowlist_ranges').set({ expires_at: null }).where('id', '=', existing.id).execute();
+      await bumpVersion();
+      await recordAuditEvent(
+        trx,
+        { accountId, actor, action: 'allowlist.range-updated', targetId: existing.id, before: auditRange(existing), after: auditRange(updated) },
+        new Date(now),
+      );
+      return { row: updated, changed: true };
     }
     const row: RangeRow = {
       id: newId(now),
@@ -345,9 +353,9 @@ export class AllowlistService {
       expires_at: null,
     };
     await trx.insertInto('allowlist_ranges').values(row).execute();
-    await trx.updateTable('accounts').set((eb) => ({ allowlist_version: eb('allowlist_version', '+', 1) })).where('id', '=', accountId).execute();
+    await bumpVersion();
     await recordAuditEvent(trx, { accountId, actor, action: 'allowlist.range-added', targetId: row.id, before: null, after: auditRange(row) }, new Date(now));
-    return { row, created: true };
+    return { row, changed: true };
   }
 
   toRangeView(row: RangeRow): RangeView {

@@ -57,6 +57,9 @@ export class IpAuthorizationService {
       throw new GatehouseError('INVALID_TICKET', undefined, { field: 'ticket' });
     }
 
+    // A ticket works only while its agent is still an enabled admin.
+    if (!(await this.#isEnabledAdmin(db, row.agent_id))) throw new GatehouseError('INVALID_TICKET', undefined, { field: 'ticket' });
+
     const limit = await consumeAttempt(db, `ip-authorization:${row.agent_id}`, emailsPerHour, hourMs, now);
     if (!limit.allowed) {
       throw new GatehouseError('RATE_LIMITED', `Too many authorization emails. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`, {
@@ -127,18 +130,27 @@ export class IpAuthorizationService {
         .where('expires_at', '>', now)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) throw new GatehouseError('AUTHORIZATION_USED', undefined, { authorization: view });
+      // Read inside the transaction, so an admin disabled or demoted before this point cannot add an address.
+      if (!(await this.#isEnabledAdmin(trx, row.agent_id))) {
+        throw new GatehouseError('FORBIDDEN', `${view.admin.name} is no longer an enabled admin of ${view.account.name}, so this link cannot authorize an address.`);
+      }
       const added = await allowlist.insertAuthorizedAddress(trx, row.account_id, row.address, actor, `Authorized by email by ${view.admin.name}`);
       await trx.updateTable('ip_authorizations').set({ range_id: added.row.id }).where('id', '=', row.id).execute();
       return added;
     });
 
     await allowlist.changed(row.account_id);
-    if (range.created) allowlist.notifyAdmins(row.account_id, actor, `authorized ${row.address} through an emailed link`);
+    if (range.changed) allowlist.notifyAdmins(row.account_id, actor, `authorized ${row.address} through an emailed link`);
     this.#options.logger.info(
       { event: 'ip_authorization_confirmed', accountId: row.account_id, agentId: row.agent_id, address: row.address, rangeId: range.row.id },
       'IP address authorized by email',
     );
     return { range: allowlist.toRangeView(range.row), authorization: { ...view, status: 'confirmed' } };
+  }
+
+  async #isEnabledAdmin(db: Kysely<Database>, agentId: string): Promise<boolean> {
+    const agent = await db.selectFrom('agents').select(['role', 'disabled']).where('id', '=', agentId).executeTakeFirst();
+    return agent !== undefined && agent.role === 'admin' && agent.disabled === 0;
   }
 
   async #findByToken(token: unknown): Promise<Selectable<IpAuthorizationTable>> {

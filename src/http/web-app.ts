@@ -34,7 +34,6 @@ export function registerWebApp(app: FastifyInstance, options: WebAppOptions = {}
     root: join(distDir, 'assets'),
     prefix: '/assets/',
     // The folder may not exist until the first build; a missing file gets the JSON 404.
-    suppressWarning: true,
     maxAge: '365d',
     immutable: true,
     index: false,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationResultSet } from 'kysely';
@@ -65,7 +65,12 @@ export function openStore(options: StoreOptions): Store {
     return { db, dialect, postgresUrl: url, dataVersion: undefined, close: () => db.destroy() };
   }
 
-  if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+  if (location !== ':memory:') {
+    // The file holds password and token hashes: only the server's user may read it.
+    // SQLite gives its -wal and -shm files the permissions of the database file.
+    mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+    if (!existsSync(location)) writeFileSync(location, '', { mode: 0o600, flag: 'wx' });
+  }
   const database = new SqliteDatabase(location);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');

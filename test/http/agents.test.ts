@@ -107,6 +107,40 @@ describe.each(testDialects)('agents API on %s', (dialect) => {
     await expect(attempt).rejects.toMatchObject({ code: 'LAST_ADMIN', status: LAST_ADMIN.status });
   });
 
+  it('keeps security managers away from admins and peers', async () => {
+    const lead = await admin.post('/api/v1/agents', { email: 'lead@demo.example', manageSecurity: true, password: 'lead password' });
+    const peer = await admin.post('/api/v1/agents', { email: 'peer@demo.example', manageSecurity: true, password: 'peer password' });
+    const plain = await admin.post('/api/v1/agents', { email: 'plain@demo.example', password: 'plain password' });
+    const leadSession = await signIn('lead@demo.example', 'lead password');
+    const agents = (await admin.get('/api/v1/agents')).body.agents as { id: string; email: string }[];
+    const demoAdmin = agents.find((agent) => agent.email === server.demo!.admin.email) as { id: string };
+
+    for (const [target, body] of [
+      [demoAdmin.id, { disabled: true }],
+      [demoAdmin.id, { name: 'Renamed' }],
+      [peer.body.agent.id, { disabled: true }],
+      [plain.body.agent.id, { manageSecurity: true }],
+    ] as const) {
+      const response = await leadSession.patch(`/api/v1/agents/${target}`, body);
+      expect(response.status, JSON.stringify(body)).toBe(403);
+      expect(response.body.error.code).toBe('FORBIDDEN');
+    }
+    const renamed = await leadSession.patch(`/api/v1/agents/${plain.body.agent.id}`, { name: 'Plain Agent' });
+    expect(renamed.status).toBe(200);
+    const disabled = await leadSession.patch(`/api/v1/agents/${plain.body.agent.id}`, { disabled: true });
+    expect(disabled.status).toBe(200);
+    expect((await admin.get('/api/v1/me')).status).toBe(200);
+    expect(lead.status).toBe(201);
+  });
+
+  it('rejects control characters in names', async () => {
+    for (const name of ['Line\nBreak', 'Esc\u001b[31mape', 'Bidi\u202eevil']) {
+      const response = await admin.post('/api/v1/agents', { email: 'ctrl@demo.example', name });
+      expect(response.status, name).toBe(400);
+      expect(response.body.error.field).toBe('name');
+    }
+  });
+
   it('answers 404 for an unknown agent', async () => {
     const response = await admin.patch('/api/v1/agents/00000000000000000000000000ff', { name: 'x' });
     expect(response.status).toBe(404);

@@ -87,6 +87,8 @@ describe.each(testDialects)('allowlist API on %s', (dialect) => {
       [{ input: '10.0.0.1', expiresAt: 'tomorrow' }, 'INVALID_REQUEST', 'expiresAt'],
       [{ input: '10.0.0.1', expiresAt: '2001-01-01T00:00:00Z' }, 'INVALID_REQUEST', 'expiresAt'],
       [{ input: '10.0.0.1', label: 'x'.repeat(101) }, 'INVALID_REQUEST', 'label'],
+      [{ input: '10.0.0.1', label: 'two\nlines' }, 'INVALID_REQUEST', 'label'],
+      [{ input: '10.0.0.1', label: '\u001b[31mred' }, 'INVALID_REQUEST', 'label'],
       [{ label: 'no range' }, 'INVALID_REQUEST', 'input'],
       [{ input: 10 }, 'INVALID_REQUEST', 'input'],
     ];

@@ -29,7 +29,7 @@ describe.each(testDialects)('admin IP authorization by email on %s', (dialect) =
 
   beforeAll(async () => {
     smtp = await startSmtpPeer();
-    server = await startTestServer(dialect, { TRUST_PROXY: '127.0.0.1', SMTP_URL: smtp.url, AUTHORIZATION_EMAIL_LIMIT: '5' });
+    server = await startTestServer(dialect, { TRUST_PROXY: '127.0.0.1', SMTP_URL: smtp.url, AUTHORIZATION_EMAIL_LIMIT: '6' });
     const admin = via(office);
     expect((await admin.post('/api/v1/sessions', { email: server.demo!.admin.email, password: server.demo!.admin.password, channel: 'control-panel' })).status).toBe(200);
     expect((await admin.post('/api/v1/allowlist/ranges', { input: office, label: 'Office' })).status).toBe(201);
@@ -135,12 +135,64 @@ describe.each(testDialects)('admin IP authorization by email on %s', (dialect) =
     expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('makes an expired listed address permanent, audited', async () => {
+    const address = '198.51.100.90';
+    const { db } = server.gatehouse.store;
+    const accountId = server.demo!.accountId;
+    await server.gatehouse.allowlist.addRange(accountId, { input: address, label: 'Soon gone', expiresAt: new Date(Date.now() + 60_000).toISOString() }, 'cli', {
+      actor: { agentId: null, name: 'Operator (CLI)', address: null },
+    });
+    await db.updateTable('allowlist_ranges').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('start_address', '=', address).execute();
+    server.gatehouse.cache.invalidate(accountId);
+    const before = (await db.selectFrom('accounts').select('allowlist_version').executeTakeFirstOrThrow()).allowlist_version;
+
+    const { token } = await requestLink(address);
+    const confirmed = await server.client('127.0.0.9').post('/api/v1/ip-authorizations/confirm', { token });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.range.expiresAt).toBeNull();
+    const after = (await db.selectFrom('accounts').select('allowlist_version').executeTakeFirstOrThrow()).allowlist_version;
+    expect(after).toBe(before + 1);
+    const event = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('target_id', '=', confirmed.body.range.id)
+      .where('action', '=', 'allowlist.range-updated')
+      .executeTakeFirst();
+    expect(event?.actor_address).toBe('127.0.0.9');
+    expect(JSON.parse(event?.after_json ?? '{}')).toMatchObject({ expiresAt: null });
+  });
+
   it('rate-limits authorization emails per admin', async () => {
-    // Five emails per hour: the tests above sent five.
+    // Six emails per hour: the tests above sent six.
     const denied = await adminSignIn('198.51.100.60');
     const limited = await via('198.51.100.60').post('/api/v1/ip-authorizations', { ticket: denied.body.error.authorizationTicket });
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('RATE_LIMITED');
+  });
+
+  it('stops the tickets and links of a demoted admin', async () => {
+    const admin = via(office);
+    expect((await admin.post('/api/v1/sessions', { email: server.demo!.admin.email, password: server.demo!.admin.password, channel: 'control-panel' })).status).toBe(200);
+    const created = await admin.post('/api/v1/agents', { email: 'deputy@demo.example', role: 'admin', password: 'deputy password' });
+    expect(created.status).toBe(201);
+    const deputyId = created.body.agent.id as string;
+    const signIn = () => via('198.51.100.95').post('/api/v1/sessions', { email: 'deputy@demo.example', password: 'deputy password', channel: 'control-panel' });
+
+    const first = await signIn();
+    const second = await signIn();
+    expect((await via('198.51.100.95').post('/api/v1/ip-authorizations', { ticket: first.body.error.authorizationTicket })).status).toBe(202);
+    const mail = await smtp.waitForMessage((message) => message.subject.includes('198.51.100.95'));
+    const token = (extractLinks(mail.text).find((url) => url.includes('/ip-authorizations/')) as string).split('/').pop() as string;
+
+    expect((await admin.patch(`/api/v1/agents/${deputyId}`, { disabled: true })).status).toBe(200);
+    const ticket = await via('198.51.100.95').post('/api/v1/ip-authorizations', { ticket: second.body.error.authorizationTicket });
+    expect(ticket.status).toBe(400);
+    expect(ticket.body.error.code).toBe('INVALID_TICKET');
+    const confirm = await server.client('127.0.0.9').post('/api/v1/ip-authorizations/confirm', { token });
+    expect(confirm.status).toBe(404);
+    expect(confirm.body.error.code).toBe('AUTHORIZATION_NOT_FOUND');
+    const listed = await server.gatehouse.store.db.selectFrom('allowlist_ranges').select('id').where('start_address', '=', '198.51.100.95').execute();
+    expect(listed).toHaveLength(0);
   });
 
   it('offers no ticket to agents', async () => {

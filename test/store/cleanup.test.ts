@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteExpiredRows } from '../../src/store/cleanup.ts';
 import { testDialects } from '../helpers/databases.ts';
@@ -30,5 +32,17 @@ describe.each(testDialects)('expired row cleanup on %s', (dialect) => {
     expect((await expired.get('/api/v1/me')).status).toBe(401);
     const counter = await db.selectFrom('rate_limits').select('key').where('key', '=', 'sign-in:address:192.0.2.1').executeTakeFirst();
     expect(counter).toBeUndefined();
+  });
+});
+
+describe('SQLite file', () => {
+  it('is readable by its owner only', async () => {
+    const server = await startTestServer('sqlite');
+    try {
+      expect(statSync(join(server.dataDir, 'gatehouse.sqlite')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(server.dataDir, 'gatehouse.sqlite-wal')).mode & 0o777).toBe(0o600);
+    } finally {
+      await server.stop();
+    }
   });
 });

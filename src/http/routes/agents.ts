@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { listAgents, type Role } from '../../accounts/agents.ts';
+import { getAgent, listAgents, type Role } from '../../accounts/agents.ts';
 import { addAgent, updateAgent, type AgentChanges } from '../../accounts/service.ts';
 import { listAuditEvents, maxPageSize } from '../../audit/audit-log.ts';
 import { listSignIns } from '../../audit/sign-in-log.ts';
@@ -74,9 +74,15 @@ export function registerAgentRoutes(app: FastifyInstance, gatehouse: Gatehouse):
     },
     async (request) => {
       const auth = requireAuth(request);
-      const touchesAdmins = request.body.role !== undefined || request.body.manageSecurity !== undefined;
-      if (touchesAdmins && auth.agent.role !== 'admin') {
-        throw new GatehouseError('FORBIDDEN', 'Only admins can change roles and permissions.');
+      if (auth.agent.role !== 'admin') {
+        if (request.body.role !== undefined || request.body.manageSecurity !== undefined) {
+          throw new GatehouseError('FORBIDDEN', 'Only admins can change roles and permissions.');
+        }
+        // Agents with manage_security manage plain agents, never their peers or the admins.
+        const target = await getAgent(db, request.params.id);
+        if (target && target.accountId === auth.account.id && target.id !== auth.agent.id && (target.role === 'admin' || target.manageSecurity)) {
+          throw new GatehouseError('FORBIDDEN', 'Only admins can change admins and agents with manage_security.');
+        }
       }
       const actor = { agentId: auth.agent.id, name: auth.agent.name, address: request.clientAddressText };
       return { agent: await updateAgent(db, auth.account.id, request.params.id, request.body, actor) };
