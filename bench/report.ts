@@ -138,7 +138,8 @@ function scalingTables(rows: readonly ScalingRow[]): string {
   }
   return [
     '### Scaling of Gatehouse lookups (string input)',
-    'Nanoseconds per `findText` lookup, median over rounds; every size is measured once per round and compared with 1,000 ranges in that round. "parse" is the scanner that `findText` runs before its search, on the same strings; `parseClientAddress` also allocates the address object.',
+    'Nanoseconds per `findText` lookup, median over rounds. Every size is measured once per round and compared with 1,000 ranges in that round. ' +
+      '"parse" is the scanner that `findText` runs before its search, timed on the same strings. `parseClientAddress` also allocates the address object.',
     ...sections,
   ].join('\n\n');
 }
@@ -160,7 +161,8 @@ function compileTable(results: RangeSetResults): string {
   });
   return [
     '### Compile time and memory',
-    'Median of several compiles. Memory is the growth of `process.memoryUsage()` after a full GC around compiling copies of the set (1,000,000 ranges in all), divided by the number of copies: `heapUsed` (V8 heap: the value array) and `arrayBuffers` (the typed arrays of interval bounds, stored outside the V8 heap).',
+    'Compile times are medians of several compiles. Memory is the growth of `process.memoryUsage()` after a full GC around compiling copies of the set, 1,000,000 ranges in all, divided by the number of copies. ' +
+      '`heapUsed` counts the V8 heap, which contains the value array. `arrayBuffers` counts the typed arrays of interval bounds and the IPv4 bucket index, which are stored outside the V8 heap.',
     table(
       ['ranges', 'families', 'intervals', 'compile ms', 'compile ms per 10,000', 'parse + compile ms per 10,000', 'heap bytes per 10,000', 'typed-array bytes per 10,000'],
       rows,
@@ -218,11 +220,11 @@ function httpTables(http: HttpResults): string {
   return [
     '### HTTP over loopback (autocannon)',
     `\`bin/gatehouse serve\` in its own process with \`LOG_LEVEL=silent\`, SQLite in a temporary folder, and an allowlist of ${http.rangeCount} ranges that contains 127.0.0.1. ` +
-      `\`GET /api/v1/me\` runs with ${http.connections} connections for ${http.durationSeconds} s per measurement; each round measures enforcement on and off back to back, in alternating order. ` +
-      `Sign-in runs with ${http.signInConnections} connections; its cost is mostly the scrypt password hash. Latency percentiles are over all 2xx responses of a run.`,
+      `\`GET /api/v1/me\` runs with ${http.connections} connections for ${http.durationSeconds} s per measurement. Each round measures enforcement on and off back to back, in alternating order. ` +
+      `Sign-in runs with ${http.signInConnections} connections, and the scrypt password hash is most of its cost. Latency percentiles are over all 2xx responses of a run.`,
     summary,
     perRound,
-    `Enforcement overhead: median of the per-round values ${formatPercent(http.overhead, 2)}; from the medians of each mode ${formatPercent(http.overheadOfMedians, 2)}. ` +
+    `Enforcement overhead: ${formatPercent(http.overhead, 2)} as the median of the per-round values, and ${formatPercent(http.overheadOfMedians, 2)} from the medians of each mode. ` +
       `The check itself (decision and its log call over the same ${http.rangeCount} ranges, measured in process) takes ${formatNs(http.checkNs)} ns, ` +
       `${formatPercent(http.checkShare, 3)} of the ${formatNs(1e9 / http.medianOff.requestsPerSecond)} ns per request with enforcement off. ${cpuText}`,
   ].join('\n\n');

@@ -62,8 +62,8 @@ const quickSettings: Settings = {
     budget: quickBudget,
   },
   http: {
-    rounds: 2,
-    durationSeconds: 1.5,
+    rounds: 4,
+    durationSeconds: 1,
     warmupSeconds: 1,
     signInSeconds: 1.5,
     connections: 10,
