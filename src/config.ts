@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { compileProxyTrust } from './http/client-address.ts';
 
 export type ForwardingHeaderName = 'x-forwarded-for' | 'forwarded';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -21,9 +22,9 @@ export interface Config {
   mobileSessionMinutes: number;
   /** Lifetime of an emailed IP authorization link, in minutes. */
   authorizationLinkMinutes: number;
-  /** Sign-in attempts allowed per client address in one 15-minute window. */
+  /** Failed sign-ins allowed per client address in one 15-minute window. */
   signInLimitPerAddress: number;
-  /** Sign-in attempts allowed per email in one 15-minute window. */
+  /** Failed sign-ins allowed per email in one 15-minute window. */
   signInLimitPerEmail: number;
   /** Authorization emails allowed per admin in one hour. */
   authorizationEmailLimit: number;
@@ -54,8 +55,8 @@ export const configOptions: readonly OptionSpec[] = [
   { key: 'webSessionMinutes', env: 'WEB_SESSION_MINUTES', flag: '--web-session-minutes', help: 'lifetime of a web session in minutes (default 720)' },
   { key: 'mobileSessionMinutes', env: 'MOBILE_SESSION_MINUTES', flag: '--mobile-session-minutes', help: 'lifetime of a mobile token in minutes (default 43200, 30 days)' },
   { key: 'authorizationLinkMinutes', env: 'AUTHORIZATION_LINK_MINUTES', flag: '--authorization-link-minutes', help: 'lifetime of an emailed authorization link in minutes (default 30)' },
-  { key: 'signInLimitPerAddress', env: 'SIGN_IN_LIMIT_PER_ADDRESS', flag: '--sign-in-limit-per-address', help: 'sign-in attempts per client address per 15 minutes (default 30)' },
-  { key: 'signInLimitPerEmail', env: 'SIGN_IN_LIMIT_PER_EMAIL', flag: '--sign-in-limit-per-email', help: 'sign-in attempts per email per 15 minutes (default 10)' },
+  { key: 'signInLimitPerAddress', env: 'SIGN_IN_LIMIT_PER_ADDRESS', flag: '--sign-in-limit-per-address', help: 'failed sign-ins per client address per 15 minutes (default 30)' },
+  { key: 'signInLimitPerEmail', env: 'SIGN_IN_LIMIT_PER_EMAIL', flag: '--sign-in-limit-per-email', help: 'failed sign-ins per email per 15 minutes (default 10)' },
   { key: 'authorizationEmailLimit', env: 'AUTHORIZATION_EMAIL_LIMIT', flag: '--authorization-email-limit', help: 'authorization emails per admin per hour (default 5)' },
   { key: 'demo', env: 'GATEHOUSE_DEMO', flag: '--demo', help: 'create a demo account on an empty database: on (default) or off' },
 ];
@@ -77,7 +78,7 @@ function parseSwitch(name: string, value: string): boolean {
   const lower = value.toLowerCase();
   if (['1', 'true', 'on', 'yes'].includes(lower)) return true;
   if (['0', 'false', 'off', 'no'].includes(lower)) return false;
-  throw new ConfigError(`Invalid ${name} "${value}": expected on or off.`);
+  throw new ConfigError(`Invalid ${name} "${value}": expected on or off (1, true and yes mean on; 0, false and no mean off).`);
 }
 
 /**
@@ -108,6 +109,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (header !== 'x-forwarded-for' && header !== 'forwarded') {
     throw new ConfigError(`Invalid TRUST_PROXY_HEADER "${header}": expected x-forwarded-for or forwarded.`);
   }
+  const trustProxy = (read('TRUST_PROXY') ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
+  try {
+    compileProxyTrust(trustProxy, header);
+  } catch (error) {
+    throw new ConfigError(`Invalid TRUST_PROXY: ${(error as Error).message}`);
+  }
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError(`Invalid LOG_LEVEL "${logLevel}": expected one of ${logLevels.join(', ')}.`);
@@ -128,7 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     smtpUrl: read('SMTP_URL'),
     mailFrom: read('MAIL_FROM') ?? 'Gatehouse <gatehouse@localhost>',
-    trustProxy: (read('TRUST_PROXY') ?? '').split(',').map((part) => part.trim()).filter((part) => part !== ''),
+    trustProxy,
     trustProxyHeader: header,
     logLevel,
     webSessionMinutes: integer('WEB_SESSION_MINUTES', 720, 1, 525_600),

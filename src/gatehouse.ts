@@ -4,7 +4,7 @@ import { PostgresChangeListener, publishAllowlistChange } from './allowlist/chan
 import { AllowlistService } from './allowlist/service.ts';
 import { IpAuthorizationService } from './auth/ip-authorization.ts';
 import { SignInService } from './auth/sign-in.ts';
-import { sqlitePathFor, type Config } from './config.ts';
+import { ConfigError, sqlitePathFor, type Config } from './config.ts';
 import { createMailer, type Mailer } from './mail/index.ts';
 import { join } from 'node:path';
 import { migrateToLatest, openStore, type Store } from './store/database.ts';
@@ -39,12 +39,18 @@ export async function createGatehouse(config: Config, logger: Logger, options: G
     throw error;
   }
 
-  const mailer = createMailer({
-    ...(config.smtpUrl === undefined ? {} : { smtpUrl: config.smtpUrl }),
-    from: config.mailFrom,
-    outboxDir: join(config.dataDir, 'outbox'),
-    logger,
-  });
+  let mailer: Mailer;
+  try {
+    mailer = createMailer({
+      ...(config.smtpUrl === undefined ? {} : { smtpUrl: config.smtpUrl }),
+      from: config.mailFrom,
+      outboxDir: join(config.dataDir, 'outbox'),
+      logger,
+    });
+  } catch (error) {
+    await store.close();
+    throw new ConfigError(`${(error as Error).message} Check SMTP_URL and MAIL_FROM.`);
+  }
   const cache = new AllowlistCache(store.db, store.dataVersion);
   const allowlist = new AllowlistService({
     db: store.db,

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import { recordAuditEvent, type Actor } from '../audit/audit-log.ts';
 import { GatehouseError } from '../errors.ts';
 import type { Database } from '../store/schema.ts';
-import { generatePassword } from './password.ts';
-import { getAgent, insertAccount, insertAgent, validateName, validateRole, type Account, type Agent, type NewAgent, type Role } from './agents.ts';
+import { generatePassword, hashPassword } from './password.ts';
+import { findAgentByEmail, getAgent, insertAccount, insertAgent, validateName, validatePassword, validateRole, type Account, type Agent, type NewAgent, type Role } from './agents.ts';
 
 export interface AgentChanges {
   name?: string;
@@ -101,5 +101,29 @@ export async function updateAgent(db: Kysely<Database>, accountId: string, agent
     }
     await recordAuditEvent(trx, { accountId, actor, action: 'agent.updated', targetId: agentId, before: auditAgent(before), after: auditAgent(after) });
     return after;
+  });
+}
+
+/**
+ * Sets an agent's password, generated when none is given, and ends their
+ * sessions. The operator's recovery path for an admin who lost theirs.
+ */
+export async function setAgentPassword(
+  db: Kysely<Database>,
+  accountId: string,
+  email: string,
+  password: string | undefined,
+  actor: Actor,
+): Promise<{ agent: Agent; password: string; generatedPassword: boolean }> {
+  const newPassword = validatePassword(password ?? generatePassword());
+  const hash = await hashPassword(newPassword);
+  return db.transaction().execute(async (trx) => {
+    const agent = await findAgentByEmail(trx, email);
+    if (!agent || agent.accountId !== accountId) throw new GatehouseError('NOT_FOUND', `No agent with the email "${email}" in account "${accountId}".`, { email });
+    await trx.updateTable('agents').set({ password_hash: hash }).where('id', '=', agent.id).execute();
+    await trx.deleteFrom('sessions').where('agent_id', '=', agent.id).execute();
+    await recordAuditEvent(trx, { accountId, actor, action: 'agent.password-set', targetId: agent.id });
+    const { passwordHash: _passwordHash, ...publicAgent } = agent;
+    return { agent: publicAgent, password: newPassword, generatedPassword: password === undefined };
   });
 }

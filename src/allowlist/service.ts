@@ -1,11 +1,12 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { validateText } from '../accounts/agents.ts';
-import { recordAuditEvent, type Actor } from '../audit/audit-log.ts';
+import { recordAuditEvent, type Actor, type AuditAction } from '../audit/audit-log.ts';
 import { GatehouseError } from '../errors.ts';
 import {
   formatAddress,
   formatRange,
+  formatRangeText,
   IpParseError,
   parseAddress,
   parseRangeBounds,
@@ -101,6 +102,9 @@ function toGatehouseError(error: unknown): never {
 }
 
 function parseRangeFields(input: RangeInput): IpRange {
+  if (input.input !== undefined && (input.start !== undefined || input.end !== undefined)) {
+    throw new GatehouseError('INVALID_REQUEST', 'Give the range either as "input" or as "start" and "end", not both.', { field: 'input' });
+  }
   try {
     if (input.input !== undefined) return parseRangeInput(input.input, 'input');
     if (input.start !== undefined && (input.end === undefined || input.end.trim() === '')) return parseRangeInput(input.start, 'start');
@@ -116,11 +120,26 @@ function parseLabel(label: string | undefined, fallback: string): string {
   return trimmed === '' ? fallback : trimmed;
 }
 
+/**
+ * Parses an ISO 8601 time with a date that exists and an explicit offset
+ * (`Z` or `+hh:mm`), so the result never depends on the server's time zone.
+ */
+export function parseIsoTime(text: string): number | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second = '0'] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number?];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  if (hour > 23 || minute > 59 || Number(second) > 59) return undefined;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? undefined : time;
+}
+
 function parseExpiry(expiresAt: string | null | undefined, now: number): string | null {
   if (expiresAt === undefined || expiresAt === null || expiresAt === '') return null;
-  const time = Date.parse(expiresAt);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(expiresAt) || Number.isNaN(time)) {
-    throw new GatehouseError('INVALID_REQUEST', `Invalid expiresAt "${expiresAt}": expected an ISO 8601 time such as 2030-01-31T18:00:00Z.`, {
+  const time = parseIsoTime(expiresAt);
+  if (time === undefined) {
+    throw new GatehouseError('INVALID_REQUEST', `Invalid expiresAt "${expiresAt}": expected an ISO 8601 time with a time zone, such as 2030-01-31T18:00:00Z.`, {
       field: 'expiresAt',
       value: expiresAt,
     });
@@ -132,7 +151,7 @@ function parseExpiry(expiresAt: string | null | undefined, now: number): string 
 }
 
 function describeRange(row: Pick<RangeRow, 'start_address' | 'end_address' | 'label'>): string {
-  const bounds = row.start_address === row.end_address ? row.start_address : `${row.start_address} - ${row.end_address}`;
+  const bounds = formatRangeText({ start: parseAddress(row.start_address), end: parseAddress(row.end_address) });
   return `${bounds} (${row.label})`;
 }
 
@@ -190,7 +209,8 @@ export class AllowlistService {
     try {
       address = parseAddress(addressText);
     } catch (error) {
-      toGatehouseError(error);
+      if (error instanceof IpParseError) throw new GatehouseError(error.code, error.message, { field: 'address', value: error.value });
+      throw error;
     }
     const compiled = await this.compiled(accountId);
     const decisions = Object.fromEntries(channels.map((channel) => [channel, decide(compiled, channel, address)])) as Record<Channel, Decision>;
@@ -461,14 +481,14 @@ export class AllowlistService {
     const result = await this.#db.transaction().execute(async (trx) => {
       const before = await this.#readSnapshot(trx, accountId);
       if (options.expectedVersion !== undefined && options.expectedVersion !== before.version) {
-        throw new GatehouseError('CONFLICT', `The allowlist changed since version ${options.expectedVersion} (it is now version ${before.version}). Reload and try again.`, {
+        throw new GatehouseError('CONFLICT', `The allowlist is at version ${before.version}, not ${options.expectedVersion}: someone else changed it. Reload and try again.`, {
           version: before.version,
         });
       }
       const change = await apply(trx, before);
       if (!change) return { snapshot: before, change };
 
-      if (context.lockout && !options.confirmLockout) assertNotLockedOut(accountId, change.after, context.lockout, now);
+      if (context.lockout && !options.confirmLockout) assertNotLockedOut(accountId, before, change.after, context.lockout, now);
 
       const bumped = await trx
         .updateTable('accounts')
@@ -492,7 +512,7 @@ export class AllowlistService {
 }
 
 interface AuditChange {
-  action: string;
+  action: AuditAction;
   targetId: string | null;
   before: unknown;
   after: unknown;
@@ -525,16 +545,34 @@ function duplicateRangeError(existing: RangeRow): GatehouseError {
   return new GatehouseError('ALREADY_EXISTS', `The range ${describeRange(existing)} is already in the list.`, { rangeId: existing.id });
 }
 
-function assertNotLockedOut(accountId: string, after: Snapshot, lockout: NonNullable<ChangeContext['lockout']>, now: number): void {
-  const compiled = compileAllowlist(accountId, after.settings, after.version, after.rows as StoredRangeBounds[], now);
-  const decision = decide(compiled, lockout.channel, lockout.address);
-  if (decision.allowed) return;
+/**
+ * Refuses a change after which the actor's own address would be denied on
+ * the actor's channel, now or once the ranges with an expiry have expired.
+ * The second check only refuses a change that makes the later state worse,
+ * so an admin whose only range is temporary can still edit other ranges.
+ */
+function assertNotLockedOut(accountId: string, before: Snapshot, after: Snapshot, lockout: NonNullable<ChangeContext['lockout']>, now: number): void {
+  const decideAt = (snapshot: Snapshot, time: number) =>
+    decide(compileAllowlist(accountId, snapshot.settings, snapshot.version, snapshot.rows as StoredRangeBounds[], time), lockout.channel, lockout.address);
   const address = lockout.address === undefined ? null : formatAddress(lockout.address);
-  throw new GatehouseError(
-    'WOULD_LOCK_OUT',
-    address === null
-      ? 'The change would deny your own session, because the server cannot read your IP address. Confirm to save anyway.'
-      : `The change would deny your own current IP address ${address}. Add it to the list first, or confirm to save anyway.`,
-    { address },
-  );
+
+  if (!decideAt(after, now).allowed) {
+    throw new GatehouseError(
+      'WOULD_LOCK_OUT',
+      address === null
+        ? 'The change would deny your own session, because the server cannot read your IP address. Confirm to save anyway.'
+        : `The change would deny your own current IP address ${address}. Add it to the list first, or confirm to save anyway.`,
+      { address },
+    );
+  }
+
+  // Every expiry lies before the largest time a Date can hold.
+  const afterExpiries = 8.64e15;
+  if (decideAt(before, afterExpiries).allowed && !decideAt(after, afterExpiries).allowed) {
+    throw new GatehouseError(
+      'WOULD_LOCK_OUT',
+      `After the change, your own current IP address ${address ?? '(unknown)'} would be denied once a range with an expiry expires. Add a permanent range for it, or confirm to save anyway.`,
+      { address, whenExpired: true },
+    );
+  }
 }

@@ -10,12 +10,24 @@ export interface Actor {
   address: string | null;
 }
 
+export const auditActions = [
+  'account.created',
+  'agent.created',
+  'agent.updated',
+  'agent.password-set',
+  'allowlist.settings-updated',
+  'allowlist.range-added',
+  'allowlist.range-updated',
+  'allowlist.range-deleted',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
 export const cliActor: Actor = { agentId: null, name: 'Operator (CLI)', address: null };
 
 export interface AuditEventInput {
   accountId: string;
   actor: Actor;
-  action: string;
+  action: AuditAction;
   targetId?: string | null;
   before?: unknown;
   after?: unknown;

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import pino from 'pino';
 import { listAgents } from '../accounts/agents.ts';
-import { addAgent, createAccount } from '../accounts/service.ts';
+import { addAgent, createAccount, setAgentPassword } from '../accounts/service.ts';
 import { channels, isChannel, type Channel } from '../allowlist/policy.ts';
 import { cliActor } from '../audit/audit-log.ts';
 import { ConfigError, configOptions, loadConfig, sqlitePathFor, type Config } from '../config.ts';
@@ -26,6 +27,7 @@ Commands:
   account list [--json]
   agent add --account ID --email EMAIL [--name N] [--role agent|admin] [--manage-security] [--password PW] [--json]
   agent list --account ID [--json]
+  agent set-password --account ID --email EMAIL [--password PW] [--json]   # prints a generated password; ends the agent's sessions
   allowlist show    --account ID [--json]
   allowlist enable  --account ID
   allowlist disable --account ID
@@ -72,7 +74,8 @@ function onePositional(positionals: string[], what: string): string {
 }
 
 async function withGatehouse<T>(config: Config, run: (gatehouse: Gatehouse) => Promise<T>): Promise<T> {
-  const gatehouse = await createGatehouse(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
+  // Log lines go to standard error, so standard output carries only the command's result.
+  const gatehouse = await createGatehouse(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2)));
   try {
     return await run(gatehouse);
   } finally {
@@ -240,7 +243,22 @@ async function runAgent(config: Config, args: string[], output: Output): Promise
       else for (const agent of agents) output.out(`${agent.id}  ${agent.email}  ${agent.name}  ${agent.role}${agent.manageSecurity ? ' +manage_security' : ''}${agent.disabled ? ' (disabled)' : ''}`);
       return 0;
     }
-    if (action !== 'add') throw new UsageError(`Unknown agent command "${action}": expected add or list.`);
+    if (action === 'set-password') {
+      const result = await setAgentPassword(
+        store.db,
+        accountId,
+        requireOption(values, 'email'),
+        typeof values.password === 'string' ? values.password : undefined,
+        cliActor,
+      );
+      if (values.json) output.out(JSON.stringify({ agentId: result.agent.id, ...(result.generatedPassword ? { password: result.password } : {}) }, null, 2));
+      else {
+        output.out(`Set a new password for ${result.agent.email} and ended their sessions.`);
+        if (result.generatedPassword) output.out(`Password (shown once): ${result.password}`);
+      }
+      return 0;
+    }
+    if (action !== 'add') throw new UsageError(`Unknown agent command "${action}": expected add, list or set-password.`);
     const role = values.role ?? 'agent';
     if (role !== 'agent' && role !== 'admin') throw new UsageError(`Invalid --role "${String(role)}": expected agent or admin.`);
     const result = await addAgent(

@@ -43,6 +43,25 @@ export function buildApp(gatehouse: Gatehouse): FastifyInstance {
   app.decorateRequest('auth', undefined);
 
   app.register(cookie);
+
+  // A DELETE may carry a JSON content type with no body; every other empty JSON body is an error.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && request.method === 'DELETE') {
+      done(null, undefined);
+      return;
+    }
+    const text = body.toString();
+    parseJson(request, text, (error, value) => {
+      // The default parser rejects prototype keys with the same message as broken JSON.
+      if (error && /"(?:__proto__|constructor)"\s*:/.test(text)) {
+        done(new GatehouseError('INVALID_REQUEST', 'The request body contains a forbidden key such as "__proto__" or "constructor".'), undefined);
+        return;
+      }
+      done(error, value);
+    });
+  });
   registerErrorHandler(app);
 
   app.addHook('onRequest', async (request) => {

@@ -58,10 +58,14 @@ export class ThrottledLog {
 function fromFastifyError(error: FastifyError): GatehouseError {
   if (error.validation) {
     const first = error.validation[0];
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const field = missing ?? first?.instancePath.replace(/^\//, '').replace(/\//g, '.') ?? '';
-    const message = missing ? `Missing field "${missing}".` : `Invalid field "${field}": it ${first?.message ?? 'is invalid'}.`;
-    return new GatehouseError('INVALID_REQUEST', message, field ? { field } : {});
+    const params = (first?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
+    const path = first?.instancePath.replace(/^\//, '').replace(/\//g, '.') ?? '';
+    if (params.missingProperty) return new GatehouseError('INVALID_REQUEST', `Missing field "${params.missingProperty}".`, { field: params.missingProperty });
+    if (params.additionalProperty) {
+      return new GatehouseError('INVALID_REQUEST', `Unknown field "${params.additionalProperty}": remove it.`, { field: params.additionalProperty });
+    }
+    if (path === '') return new GatehouseError('INVALID_REQUEST', 'The request body must be a JSON object.');
+    return new GatehouseError('INVALID_REQUEST', `Invalid field "${path}": it ${first?.message ?? 'is invalid'}.`, { field: path });
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

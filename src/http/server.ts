@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { seedDemoAccount, type DemoAccount } from '../accounts/demo.ts';
-import type { Config } from '../config.ts';
+import { ConfigError, type Config } from '../config.ts';
 import { createGatehouse, type Gatehouse } from '../gatehouse.ts';
 import { createLogger } from '../logger.ts';
 import { deleteExpiredRows } from '../store/cleanup.ts';
@@ -46,7 +46,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await gatehouse.close();
-    throw error;
+    throw new ConfigError(`Failed to listen on HOST ${config.host}, PORT ${config.port}: ${(error as Error).message}`, { cause: error });
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

@@ -134,6 +134,18 @@ describe.each(testDialects)('gatehouse CLI on %s', (dialect) => {
     }
   });
 
+  it('sets a lost password and ends the sessions', async () => {
+    const result = await cli('agent', 'set-password', '--account', accountId, '--email', 'lead@acme.example', '--json');
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout) as { agentId: string; password: string };
+    expect(output.password).toHaveLength(20);
+    const missing = await cli('agent', 'set-password', '--account', accountId, '--email', 'nobody@acme.example');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nobody@acme.example');
+    const short = await cli('agent', 'set-password', '--account', accountId, '--email', 'lead@acme.example', '--password', 'short');
+    expect(short.code).toBe(1);
+  });
+
   it('audits CLI changes', async () => {
     const { createLogger } = await import('../../src/logger.ts');
     const { loadConfig } = await import('../../src/config.ts');
@@ -142,7 +154,9 @@ describe.each(testDialects)('gatehouse CLI on %s', (dialect) => {
     try {
       const events = await gatehouse.store.db.selectFrom('audit_events').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
       const actions = events.map((event) => event.action);
-      expect(actions).toEqual(expect.arrayContaining(['account.created', 'agent.created', 'allowlist.range-added', 'allowlist.settings-updated', 'allowlist.range-deleted']));
+      expect(actions).toEqual(
+        expect.arrayContaining(['account.created', 'agent.created', 'agent.password-set', 'allowlist.range-added', 'allowlist.settings-updated', 'allowlist.range-deleted']),
+      );
       expect(events.every((event) => event.actor_name === 'Operator (CLI)' && event.actor_address === null)).toBe(true);
     } finally {
       await gatehouse.close();
@@ -155,6 +169,21 @@ describe('bin/gatehouse', () => {
     const { stdout } = await run(process.execPath, [cliPath, 'help'], { cwd: repositoryRoot });
     expect(stdout).toContain('Usage: gatehouse COMMAND');
     expect(stdout).toContain('TRUST_PROXY');
+  });
+
+  it('keeps log lines off standard output', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-stdout-'));
+    try {
+      const env = { ...process.env, GATEHOUSE_DATA_DIR: dataDir, SMTP_URL: 'smtp://127.0.0.1:9', DATABASE_URL: '' };
+      const created = await run(process.execPath, [cliPath, 'account', 'create', 'Logs', '--admin-email', 'logs@acme.example', '--json'], { cwd: repositoryRoot, env });
+      const { accountId } = JSON.parse(created.stdout) as { accountId: string };
+      // The change email fails (nothing listens on port 9), and its log line goes to standard error.
+      const added = await run(process.execPath, [cliPath, 'allowlist', 'add', '--account', accountId, '192.0.2.1', '--json'], { cwd: repositoryRoot, env });
+      expect(() => JSON.parse(added.stdout) as unknown).not.toThrow();
+      expect(added.stderr).toContain('mail_failed');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 on an unknown command', async () => {

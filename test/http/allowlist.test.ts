@@ -158,6 +158,71 @@ describe.each(testDialects)('allowlist API on %s', (dialect) => {
     expect((await admin.patch('/api/v1/allowlist/ranges/missing', { label: 'x' })).body.error.code).toBe('NOT_FOUND');
   });
 
+  it('validates delete parameters before deleting', async () => {
+    const added = await admin.post('/api/v1/allowlist/ranges', { input: '192.0.2.99', label: 'Delete me' });
+    expect(added.status).toBe(201);
+    const path = `/api/v1/allowlist/ranges/${added.body.range.id}`;
+    for (const query of ['?version=abc', '?version=37abc', '?version=-1', '?version=1&version=2', '?confirmLockout=yes']) {
+      const response = await admin.delete(`${path}${query}`);
+      expect(response.status, query).toBe(400);
+      expect(response.body.error.code, query).toBe('INVALID_REQUEST');
+    }
+    for (const body of [{ bogus: 1 }, { version: 'abc' }, [1]]) {
+      const response = await admin.request('DELETE', path, { body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await admin.get('/api/v1/allowlist')).body.ranges.some((range: { id: string }) => range.id === added.body.range.id)).toBe(true);
+    const emptyJson = await admin.request('DELETE', path, { headers: { 'content-type': 'application/json' } });
+    expect(emptyJson.status).toBe(204);
+  });
+
+  it('rejects impossible and zone-less expiry times', async () => {
+    for (const expiresAt of ['2030-02-30T00:00:00Z', '2030-01-01T00:00:00', '2030-01-01', '2030-13-01T00:00:00Z', '2030-01-01T24:00:00Z']) {
+      const response = await admin.post('/api/v1/allowlist/ranges', { input: '192.0.2.98', expiresAt });
+      expect(response.status, expiresAt).toBe(400);
+      expect(response.body.error.field, expiresAt).toBe('expiresAt');
+    }
+    const offset = await admin.post('/api/v1/allowlist/ranges', { input: '192.0.2.98', expiresAt: '2030-01-01T02:00:00+02:00' });
+    expect(offset.status).toBe(201);
+    expect(offset.body.range.expiresAt).toBe('2030-01-01T00:00:00.000Z');
+    expect((await admin.delete(`/api/v1/allowlist/ranges/${offset.body.range.id}`)).status).toBe(204);
+  });
+
+  it('refuses to schedule the admin lockout through an expiry', async () => {
+    const list = await admin.get('/api/v1/allowlist');
+    const officeRange = list.body.ranges.find((range: { start: string; end: string }) => range.start === '203.0.113.0' && range.end === '203.0.113.255');
+    const soon = new Date(Date.now() + 60 * 60_000).toISOString();
+    const scheduled = await admin.patch(`/api/v1/allowlist/ranges/${officeRange.id}`, { expiresAt: soon });
+    expect(scheduled.status).toBe(409);
+    expect(scheduled.body.error.code).toBe('WOULD_LOCK_OUT');
+    expect(scheduled.body.error.whenExpired).toBe(true);
+  });
+
+  it('names the offending field of a malformed body', async () => {
+    const unknown = await admin.post('/api/v1/allowlist/ranges', { input: '192.0.2.5', color: 'red' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.field).toBe('color');
+    const both = await admin.post('/api/v1/allowlist/ranges', { input: '192.0.2.5', start: '192.0.2.6', end: '192.0.2.7' });
+    expect(both.status).toBe(400);
+    expect(both.body.error.field).toBe('input');
+    const notObject = await admin.request('PATCH', '/api/v1/allowlist', { rawBody: '[]', headers: { 'content-type': 'application/json' } });
+    expect(notObject.status).toBe(400);
+    expect(notObject.body.error.message).toBe('The request body must be a JSON object.');
+    const check = await admin.post('/api/v1/allowlist/check', { address: '127.1' });
+    expect(check.body.error.field).toBe('address');
+    const prototype = await admin.request('PATCH', '/api/v1/allowlist', { rawBody: '{"__proto__":{"enabled":false}}', headers: { 'content-type': 'application/json' } });
+    expect(prototype.status).toBe(400);
+    expect(prototype.body.error.message).toContain('__proto__');
+  });
+
+  it('rejects unknown log filters', async () => {
+    for (const query of ['/api/v1/sign-in-log?outcome=bogus', '/api/v1/sign-in-log?channel=web', '/api/v1/sign-in-log?before=nosuch', '/api/v1/audit-events?action=bogus']) {
+      const response = await admin.get(query);
+      expect(response.status, query).toBe(400);
+      expect(response.body.error.code, query).toBe('INVALID_REQUEST');
+    }
+  });
+
   it('rejects a stale version with CONFLICT', async () => {
     const { version } = (await admin.get('/api/v1/allowlist')).body;
     expect((await admin.patch('/api/v1/allowlist', { mobileEnforced: true, version })).status).toBe(200);
@@ -202,7 +267,9 @@ describe.each(testDialects)('allowlist API on %s', (dialect) => {
     expect(actions).toContain('allowlist.range-added');
     expect(actions).toContain('allowlist.range-updated');
     expect(actions).toContain('allowlist.range-deleted');
-    const deletedEvent = events.body.items.find((event: { action: string }) => event.action === 'allowlist.range-deleted');
+    const deletedEvent = events.body.items.find(
+      (event: { action: string; before: { start?: string } | null }) => event.action === 'allowlist.range-deleted' && event.before?.start === '198.51.100.0',
+    );
     expect(deletedEvent.actor).toMatchObject({ name: 'Demo Admin', address: office });
     expect(deletedEvent.before).toMatchObject({ start: '198.51.100.0', end: '198.51.100.255' });
     expect(deletedEvent.after).toBeNull();

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { getAgent, listAgents, type Role } from '../../accounts/agents.ts';
 import { addAgent, updateAgent, type AgentChanges } from '../../accounts/service.ts';
-import { listAuditEvents, maxPageSize } from '../../audit/audit-log.ts';
-import { listSignIns } from '../../audit/sign-in-log.ts';
+import { channels } from '../../allowlist/policy.ts';
+import { auditActions, listAuditEvents, maxPageSize } from '../../audit/audit-log.ts';
+import { listSignIns, signInOutcomes } from '../../audit/sign-in-log.ts';
 import { GatehouseError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
 import { requireAuth, securityManagerRoute } from '../authenticate.ts';
@@ -15,7 +16,20 @@ function parseLimit(value: string | undefined): number {
   return Number(value);
 }
 
-/** Agents, the sign-in log and the audit log of the Control Panel. */
+/** Checks an optional query filter against its allowed values, so that a typo gets a 400 instead of an empty page. */
+function parseFilter(value: string | undefined, name: string, allowed: readonly string[] | RegExp): string | undefined {
+  if (value === undefined) return undefined;
+  const valid = Array.isArray(allowed) ? allowed.includes(value) : (allowed as RegExp).test(value);
+  if (!valid) {
+    const expected = Array.isArray(allowed) ? `one of ${allowed.join(', ')}` : 'an id from this API';
+    throw new GatehouseError('INVALID_REQUEST', `Invalid ${name} "${value}": expected ${expected}.`, { field: name, value });
+  }
+  return value;
+}
+
+const idPattern = /^[0-9a-f]{28}$/;
+
+/** Registers the agents, sign-in log and audit log routes of the Control Panel. */
 export function registerAgentRoutes(app: FastifyInstance, gatehouse: Gatehouse): void {
   const guard = securityManagerRoute(gatehouse);
   const { db } = gatehouse.store;
@@ -93,14 +107,27 @@ export function registerAgentRoutes(app: FastifyInstance, gatehouse: Gatehouse):
     '/api/v1/sign-in-log', guard,
     async (request) => {
       const auth = requireAuth(request);
-      const { before, outcome, agentId, channel } = request.query;
-      return listSignIns(db, { accountId: auth.account.id, limit: parseLimit(request.query.limit), before, outcome, agentId, channel });
+      const { query } = request;
+      return listSignIns(db, {
+        accountId: auth.account.id,
+        limit: parseLimit(query.limit),
+        before: parseFilter(query.before, 'before', idPattern),
+        outcome: parseFilter(query.outcome, 'outcome', signInOutcomes),
+        agentId: parseFilter(query.agentId, 'agentId', idPattern),
+        channel: parseFilter(query.channel, 'channel', channels),
+      });
     },
   );
 
   app.get<{ Querystring: { limit?: string; before?: string; action?: string; actorAgentId?: string } }>('/api/v1/audit-events', guard, async (request) => {
     const auth = requireAuth(request);
-    const { before, action, actorAgentId } = request.query;
-    return listAuditEvents(db, { accountId: auth.account.id, limit: parseLimit(request.query.limit), before, action, actorAgentId });
+    const { query } = request;
+    return listAuditEvents(db, {
+      accountId: auth.account.id,
+      limit: parseLimit(query.limit),
+      before: parseFilter(query.before, 'before', idPattern),
+      action: parseFilter(query.action, 'action', auditActions),
+      actorAgentId: parseFilter(query.actorAgentId, 'actorAgentId', idPattern),
+    });
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ChangeContext, ChangeOptions, RangeInput } from '../../allowlist/service.ts';
 import type { AuthenticatedSession } from '../../auth/sessions.ts';
+import { GatehouseError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
 import { requireAuth, securityManagerRoute } from '../authenticate.ts';
 
@@ -30,11 +31,50 @@ export function changeContext(request: FastifyRequest, auth: AuthenticatedSessio
   };
 }
 
-function changeOptions(body: ChangeBody | undefined, query: { confirmLockout?: string }): ChangeOptions {
+function changeOptions(body: ChangeBody | undefined, query: { confirmLockout?: string | string[] }): ChangeOptions {
   return {
-    confirmLockout: body?.confirmLockout === true || query.confirmLockout === 'true',
+    confirmLockout: body?.confirmLockout === true || parseQueryFlag(query.confirmLockout, 'confirmLockout') === 'true',
     ...(body?.version === undefined ? {} : { expectedVersion: body.version }),
   };
+}
+
+/** Reads a query parameter that must appear at most once; a repeated one is ambiguous and rejected. */
+function singleQueryValue(value: string | string[] | undefined, name: string): string | undefined {
+  if (Array.isArray(value)) throw new GatehouseError('INVALID_REQUEST', `The query parameter "${name}" is given more than once.`, { field: name });
+  return value;
+}
+
+function parseQueryFlag(value: string | string[] | undefined, name: string): string | undefined {
+  const text = singleQueryValue(value, name);
+  if (text !== undefined && text !== 'true' && text !== 'false') {
+    throw new GatehouseError('INVALID_REQUEST', `Invalid ${name} "${text}": expected true or false.`, { field: name, value: text });
+  }
+  return text;
+}
+
+function parseQueryVersion(value: string | string[] | undefined): number | undefined {
+  const text = singleQueryValue(value, 'version');
+  if (text === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(text)) throw new GatehouseError('INVALID_REQUEST', `Invalid version "${text}": expected a whole number.`, { field: 'version', value: text });
+  return Number(text);
+}
+
+/**
+ * Checks the optional body of a DELETE by hand, because Fastify validates an
+ * absent body against a body schema too.
+ */
+function parseDeleteBody(body: unknown): ChangeBody | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new GatehouseError('INVALID_REQUEST', 'The request body must be a JSON object.');
+  }
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'confirmLockout' && typeof value === 'boolean') continue;
+    if (key === 'version' && Number.isSafeInteger(value) && (value as number) >= 0) continue;
+    if (key !== 'confirmLockout' && key !== 'version') throw new GatehouseError('INVALID_REQUEST', `Unknown field "${key}": remove it.`, { field: key });
+    throw new GatehouseError('INVALID_REQUEST', `Invalid field "${key}": it must be ${key === 'version' ? 'a whole number' : 'true or false'}.`, { field: key });
+  }
+  return body as ChangeBody;
 }
 
 /** Registers the allowlist API of the Control Panel. */
@@ -93,14 +133,13 @@ export function registerAllowlistRoutes(app: FastifyInstance, gatehouse: Gatehou
     },
   );
 
-  app.delete<{ Params: { id: string }; Body: ChangeBody | undefined; Querystring: { confirmLockout?: string; version?: string } }>(
+  app.delete<{ Params: { id: string }; Body: ChangeBody | undefined; Querystring: { confirmLockout?: string | string[]; version?: string | string[] } }>(
     '/api/v1/allowlist/ranges/:id',
     guard,
     async (request, reply) => {
       const auth = requireAuth(request);
-      const body = request.body && typeof request.body === 'object' ? request.body : undefined;
-      const queryVersion = request.query.version !== undefined && /^\d+$/.test(request.query.version) ? Number(request.query.version) : undefined;
-      const options = changeOptions(body, request.query);
+      const options = changeOptions(parseDeleteBody(request.body), request.query);
+      const queryVersion = parseQueryVersion(request.query.version);
       if (options.expectedVersion === undefined && queryVersion !== undefined) options.expectedVersion = queryVersion;
       await allowlist.deleteRange(auth.account.id, request.params.id, changeContext(request, auth), options);
       return reply.status(204).send();
@@ -109,7 +148,7 @@ export function registerAllowlistRoutes(app: FastifyInstance, gatehouse: Gatehou
 
   app.post<{ Body: { address: string } }>(
     '/api/v1/allowlist/check',
-    { ...guard, schema: { body: { type: 'object', required: ['address'], properties: { address: { type: 'string', maxLength: 200 } } } } },
+    { ...guard, schema: { body: { type: 'object', required: ['address'], additionalProperties: false, properties: { address: { type: 'string', maxLength: 200 } } } } },
     async (request) => {
       const auth = requireAuth(request);
       return allowlist.check(auth.account.id, request.body.address);

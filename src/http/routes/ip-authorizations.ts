@@ -4,6 +4,7 @@ import type { Gatehouse } from '../../gatehouse.ts';
 const tokenBody = {
   type: 'object',
   required: ['token'],
+  additionalProperties: false,
   properties: { token: { type: 'string', maxLength: 200 } },
 } as const;
 
@@ -13,7 +14,7 @@ export function registerIpAuthorizationRoutes(app: FastifyInstance, gatehouse: G
 
   app.post<{ Body: { ticket: string } }>(
     '/api/v1/ip-authorizations',
-    { schema: { body: { type: 'object', required: ['ticket'], properties: { ticket: { type: 'string', maxLength: 200 } } } } },
+    { schema: { body: { type: 'object', required: ['ticket'], additionalProperties: false, properties: { ticket: { type: 'string', maxLength: 200 } } } } },
     async (request, reply) => {
       const sent = await ipAuthorizations.request(request.body.ticket);
       return reply.status(202).send(sent);

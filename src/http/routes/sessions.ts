@@ -7,6 +7,7 @@ import { authenticate, clearSessionCookie, setSessionCookie } from '../authentic
 const credentialsSchema = {
   type: 'object',
   required: ['email', 'password'],
+  additionalProperties: false,
   properties: {
     email: { type: 'string', maxLength: 320 },
     password: { type: 'string', maxLength: 1000 },
