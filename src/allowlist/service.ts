@@ -108,7 +108,15 @@ function parseRangeFields(input: RangeInput): IpRange {
   try {
     if (input.input !== undefined) return parseRangeInput(input.input, 'input');
     if (input.start !== undefined && (input.end === undefined || input.end.trim() === '')) return parseRangeInput(input.start, 'start');
-    if (input.start !== undefined && input.end !== undefined) return parseRangeBounds(input.start, input.end);
+    if (input.start !== undefined && input.end !== undefined) {
+      if (/[/-]/.test(input.start.trim())) {
+        throw new GatehouseError('INVALID_RANGE', `"${input.start.trim()}" is a CIDR or a range already: leave the end empty, or give a single start address.`, {
+          field: 'start',
+          value: input.start,
+        });
+      }
+      return parseRangeBounds(input.start, input.end);
+    }
   } catch (error) {
     toGatehouseError(error);
   }
@@ -139,13 +147,13 @@ function parseExpiry(expiresAt: string | null | undefined, now: number): string 
   if (expiresAt === undefined || expiresAt === null || expiresAt === '') return null;
   const time = parseIsoTime(expiresAt);
   if (time === undefined) {
-    throw new GatehouseError('INVALID_REQUEST', `Invalid expiresAt "${expiresAt}": expected an ISO 8601 time with a time zone, such as 2030-01-31T18:00:00Z.`, {
+    throw new GatehouseError('INVALID_REQUEST', `Invalid expiry time "${expiresAt}": expected an ISO 8601 time with a time zone, such as 2030-01-31T18:00:00Z.`, {
       field: 'expiresAt',
       value: expiresAt,
     });
   }
   if (time <= now) {
-    throw new GatehouseError('INVALID_REQUEST', `Invalid expiresAt "${expiresAt}": the time has already passed.`, { field: 'expiresAt', value: expiresAt });
+    throw new GatehouseError('INVALID_REQUEST', `The expiry time ${expiresAt} has already passed: choose a time in the future.`, { field: 'expiresAt', value: expiresAt });
   }
   return new Date(time).toISOString();
 }
@@ -542,7 +550,11 @@ function findRange(snapshot: Snapshot, rangeId: string): RangeRow {
 }
 
 function duplicateRangeError(existing: RangeRow): GatehouseError {
-  return new GatehouseError('ALREADY_EXISTS', `The range ${describeRange(existing)} is already in the list.`, { rangeId: existing.id });
+  const expired = existing.expires_at !== null && Date.parse(existing.expires_at) <= Date.now();
+  const message = expired
+    ? `The range ${describeRange(existing)} is already in the list, but it expired at ${existing.expires_at}. Edit its expiry instead.`
+    : `The range ${describeRange(existing)} is already in the list.`;
+  return new GatehouseError('ALREADY_EXISTS', message, { rangeId: existing.id, expired });
 }
 
 /**

@@ -85,13 +85,13 @@ export class IpAuthorizationService {
       text: [
         `Hello ${view.admin.name},`,
         '',
-        `A sign-in to ${view.account.name} with your email and password was denied because it came from ${view.address}, which is not in the IP allowlist.`,
+        `Access to ${view.account.name} with your account was denied because it came from ${view.address}, which is not in the IP allowlist.`,
         '',
         'To add this address to the allowlist, open the link below and confirm:',
         link,
         '',
         `The link works once and expires at ${expiresAt} (UTC).`,
-        'If this sign-in was not you, do not open the link, and change your password.',
+        'If this was not you, do not open the link, and change your password.',
       ].join('\n'),
     });
     this.#options.logger.info({ event: 'ip_authorization_requested', accountId: row.account_id, agentId: row.agent_id, address: row.address }, 'IP authorization email sent');

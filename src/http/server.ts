@@ -39,14 +39,22 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const gatehouse = await createGatehouse(config, logger, { listen: true });
-  const demo = config.demo ? await seedDemoAccount(gatehouse.store.db) : undefined;
-
   const app = buildApp(gatehouse);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await gatehouse.close();
     throw new ConfigError(`Failed to listen on HOST ${config.host}, PORT ${config.port}: ${(error as Error).message}`, { cause: error });
+  }
+  // Seeded only once the port is open, so a start that fails to listen keeps
+  // the database empty and the next start prints the demo passwords.
+  let demo: DemoAccount | undefined;
+  try {
+    demo = config.demo ? await seedDemoAccount(gatehouse.store.db) : undefined;
+  } catch (error) {
+    await app.close();
+    await gatehouse.close();
+    throw error;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

@@ -83,6 +83,7 @@ describe.each(testDialects)('allowlist API on %s', (dialect) => {
       [{ input: '10.0.0.10-10.0.0.1' }, 'INVALID_RANGE', 'input'],
       [{ start: '10.0.0.1', end: '2001:db8::1' }, 'INVALID_RANGE', 'end'],
       [{ start: '10.0.0.300', end: '10.0.0.1' }, 'INVALID_ADDRESS', 'start'],
+      [{ start: '198.51.100.0/24', end: '198.51.100.9' }, 'INVALID_RANGE', 'start'],
       [{ input: 'fe80::1%eth0' }, 'INVALID_ADDRESS', 'input'],
       [{ input: '10.0.0.1', expiresAt: 'tomorrow' }, 'INVALID_REQUEST', 'expiresAt'],
       [{ input: '10.0.0.1', expiresAt: '2001-01-01T00:00:00Z' }, 'INVALID_REQUEST', 'expiresAt'],
