@@ -5,9 +5,10 @@ import type {
   AuthorizationView,
   ChangeOptions,
   CheckResult,
+  ErrorCode,
   Me,
   Page,
-  RangeFields,
+  RangeInput,
   RangeView,
   Role,
   SessionInfo,
@@ -18,19 +19,23 @@ import type {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/** Codes that the web app gives to failures that did not come with a code from the server. */
+type ClientErrorCode = 'NETWORK_ERROR' | 'UNEXPECTED_RESPONSE' | 'CLIENT_ERROR';
+
+export type ApiErrorCode = ErrorCode | ClientErrorCode;
+
 /**
  * An API error `{ error: { code, message, …details } }`. The UI branches on
  * `code` only; `message` is shown to people when the UI has no text of its own.
- * The client adds two codes: NETWORK_ERROR and UNEXPECTED_RESPONSE.
  */
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ApiErrorCode;
   readonly details: Record<string, unknown>;
   /** Set when a session guard has already acted on the error, such as by showing the denied page. */
   handled = false;
 
-  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+  constructor(status: number, code: ApiErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
@@ -57,7 +62,8 @@ function toApiError(status: number, body: unknown): ApiError {
   if (typeof body === 'object' && body !== null && 'error' in body) {
     const { code, message, ...details } = (body as { error: Record<string, unknown> }).error;
     if (typeof code === 'string') {
-      return new ApiError(status, code, typeof message === 'string' ? message : `The request failed with status ${status}.`, details);
+      // The server's error handler maps every failure to a code of its error catalogue.
+      return new ApiError(status, code as ErrorCode, typeof message === 'string' ? message : `The request failed with status ${status}.`, details);
     }
   }
   return new ApiError(status, 'UNEXPECTED_RESPONSE', `The server returned status ${status} without an error code. Try again.`);
@@ -121,8 +127,8 @@ export const api = {
   allowlist: () => requestJson<AllowlistView>('GET', '/api/v1/allowlist'),
   updateAllowlist: (settings: { enabled?: boolean; mobileEnforced?: boolean; enforceOnSessions?: boolean }, options: ChangeOptions = {}) =>
     requestJson<AllowlistView>('PATCH', '/api/v1/allowlist', { ...settings, ...options }),
-  addRange: (fields: RangeFields, options: ChangeOptions = {}) => requestJson<{ range: RangeView }>('POST', '/api/v1/allowlist/ranges', { ...fields, ...options }),
-  updateRange: (id: string, fields: RangeFields, options: ChangeOptions = {}) =>
+  addRange: (fields: RangeInput, options: ChangeOptions = {}) => requestJson<{ range: RangeView }>('POST', '/api/v1/allowlist/ranges', { ...fields, ...options }),
+  updateRange: (id: string, fields: RangeInput, options: ChangeOptions = {}) =>
     requestJson<{ range: RangeView }>('PATCH', `/api/v1/allowlist/ranges/${encode(id)}`, { ...fields, ...options }),
   deleteRange: (id: string, options: ChangeOptions = {}) =>
     requestJson<void>(

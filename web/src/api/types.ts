@@ -1,25 +1,24 @@
 // JSON shapes of the Gatehouse HTTP API, as the web app reads them.
+//
+// The shapes the server defines are imported from its source with
+// `import type`, so that the API has one definition. Type-only imports are
+// erased from the bundle, so no server code reaches the browser. The types
+// below them describe responses that a route builds on its own.
 
-export type WebChannel = 'control-panel' | 'agent-console';
-export type Channel = WebChannel | 'mobile-app';
-export type Role = 'admin' | 'agent';
+import type { Account, Agent } from '../../../src/accounts/agents.ts';
+import type { Channel, Decision } from '../../../src/allowlist/policy.ts';
+import type { Session } from '../../../src/auth/sessions.ts';
 
-export interface Agent {
-  id: string;
-  accountId: string;
-  email: string;
-  name: string;
-  role: Role;
-  manageSecurity: boolean;
-  disabled: boolean;
-  createdAt: string;
-}
+export type { Account, Agent, Role } from '../../../src/accounts/agents.ts';
+export type { Channel, Decision, DecisionReason } from '../../../src/allowlist/policy.ts';
+export type { AllowlistView, RangeInput, RangeSource, RangeView } from '../../../src/allowlist/service.ts';
+export type { AuditEvent, Page } from '../../../src/audit/audit-log.ts';
+export type { SignInOutcome, SignInRecord } from '../../../src/audit/sign-in-log.ts';
+export type { AuthorizationView } from '../../../src/auth/ip-authorization.ts';
+export type { ErrorCode } from '../../../src/errors.ts';
 
-export interface Account {
-  id: string;
-  name: string;
-  createdAt: string;
-}
+/** The channels that sign in through the web app. The mobile app signs in through its own API. */
+export type WebChannel = Exclude<Channel, 'mobile-app'>;
 
 export interface Me {
   agent: Agent;
@@ -37,93 +36,15 @@ export interface SignInResult {
   address: string | null;
 }
 
-export interface SessionInfo {
-  id: string;
-  channel: Channel;
-  address: string | null;
-  userAgent: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
+/** A session of the signed-in agent, with its id shortened by the server. */
+export interface SessionInfo extends Session {
+  /** True for the session that made the request. */
   current: boolean;
-}
-
-export type RangeSource = 'manual' | 'email-authorization' | 'cli' | 'import';
-
-export interface RangeView {
-  id: string;
-  family: 4 | 6;
-  start: string;
-  end: string;
-  cidr: string | null;
-  label: string;
-  source: RangeSource;
-  createdBy: { agentId: string | null; name: string };
-  createdAt: string;
-  expiresAt: string | null;
-  expired: boolean;
-}
-
-export interface AllowlistView {
-  enabled: boolean;
-  mobileEnforced: boolean;
-  enforceOnSessions: boolean;
-  version: number;
-  restricted: boolean;
-  notice: string | null;
-  ranges: RangeView[];
-}
-
-export type DecisionReason = 'allowlist-off' | 'no-ranges' | 'mobile-not-enforced' | 'address-unknown' | 'in-range' | 'not-in-list';
-
-export interface Decision {
-  allowed: boolean;
-  reason: DecisionReason;
-  rangeId?: string;
 }
 
 export interface CheckResult {
   address: string;
   decisions: Record<Channel, Decision>;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export type SignInOutcome = 'allowed' | 'ip-not-allowed' | 'invalid-credentials' | 'agent-disabled' | 'rate-limited' | 'session-ended';
-
-export interface SignInRecord {
-  id: string;
-  agentId: string | null;
-  agentName: string | null;
-  email: string;
-  channel: Channel;
-  address: string | null;
-  outcome: SignInOutcome;
-  reason: string | null;
-  rangeId: string | null;
-  createdAt: string;
-}
-
-export interface AuditEvent {
-  id: string;
-  action: string;
-  actor: { agentId: string | null; name: string; address: string | null };
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-  createdAt: string;
-}
-
-export interface AuthorizationView {
-  address: string;
-  account: { id: string; name: string };
-  admin: { name: string; email: string };
-  requestedAt: string;
-  expiresAt: string;
-  status: 'pending' | 'confirmed' | 'expired';
 }
 
 /** Details of a 403 IP_NOT_ALLOWED, from a sign-in or from a request of a signed-in session. */
@@ -136,14 +57,7 @@ export interface Denial {
   sessionEnded: boolean;
 }
 
-export interface RangeFields {
-  input?: string;
-  start?: string;
-  end?: string;
-  label?: string;
-  expiresAt?: string | null;
-}
-
+/** Request fields that guard an allowlist change. The route maps `version` to `expectedVersion` of the server's ChangeOptions, so that type does not fit. */
 export interface ChangeOptions {
   confirmLockout?: boolean;
   version?: number;

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, isApiError, isHandled, type ApiError } from '../../api/client.ts';
-import type { RangeFields, RangeView } from '../../api/types.ts';
+import type { RangeInput, RangeView } from '../../api/types.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { errorText } from '../../components/feedback.tsx';
@@ -51,7 +51,7 @@ export function RangeFormDialog({ range, onClose }: RangeFormDialogProps) {
     event.preventDefault();
     setSaving(true);
     setError(null);
-    const fields: RangeFields = {
+    const fields: RangeInput = {
       start: start.trim(),
       ...(end.trim() === '' ? {} : { end: end.trim() }),
       label,
