@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { api, isApiError, isHandled, type ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { Me, SessionInfo } from '../api/types.ts';
 import { DateTime } from '../components/date-time.tsx';
-import { EmptyState, ErrorMessage, Loading } from '../components/feedback.tsx';
+import { EmptyState, ErrorMessage, Loading, StatusLine } from '../components/feedback.tsx';
 import { useDocumentTitle } from '../components/page-title.ts';
 import { StandalonePage } from '../components/standalone-page.tsx';
 import { denialFrom, useAppState, useSessionGuard } from '../lib/app-state.tsx';
 import { channelName } from '../lib/format.ts';
+import { useApiAction } from '../lib/use-api-action.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useSignOut } from '../lib/use-sign-out.ts';
 import { WrongChannel } from '../pages/access-pages.tsx';
@@ -130,24 +131,16 @@ interface SignedInConsoleProps {
 
 function SignedInConsole({ data, refresh, guard, signOut, signingOut }: SignedInConsoleProps) {
   const { me, sessions } = data;
-  const [ending, setEnding] = useState(false);
-  const [endError, setEndError] = useState<ApiError | null>(null);
+  const endOthers = useApiAction();
   const [status, setStatus] = useState('');
 
-  async function endOtherSessions() {
-    setEnding(true);
-    setEndError(null);
-    setStatus('');
-    try {
+  function endOtherSessions() {
+    void endOthers.run(async () => {
+      setStatus('');
       const { ended } = await guard(api.endOtherSessions());
       setStatus(ended === 0 ? 'You had no other sessions.' : `Signed out ${ended} other ${ended === 1 ? 'session' : 'sessions'}.`);
       refresh();
-    } catch (caught) {
-      if (!isApiError(caught)) throw caught;
-      if (!isHandled(caught)) setEndError(caught);
-    } finally {
-      setEnding(false);
-    }
+    });
   }
 
   const otherSessions = sessions.filter((session) => !session.current).length;
@@ -198,15 +191,13 @@ function SignedInConsole({ data, refresh, guard, signOut, signingOut }: SignedIn
               <button type="button" className="button" onClick={refresh}>
                 Refresh
               </button>
-              <button type="button" className="button button-danger-quiet" onClick={() => void endOtherSessions()} disabled={ending || otherSessions === 0}>
-                {ending ? 'Signing out…' : 'Sign out other sessions'}
+              <button type="button" className="button button-danger-quiet" onClick={endOtherSessions} disabled={endOthers.running || otherSessions === 0}>
+                {endOthers.running ? 'Signing out…' : 'Sign out other sessions'}
               </button>
             </div>
           </div>
-          <p className="status-line" role="status" aria-live="polite">
-            {status}
-          </p>
-          {endError ? <ErrorMessage error={endError} /> : null}
+          <StatusLine>{status}</StatusLine>
+          {endOthers.error ? <ErrorMessage error={endOthers.error} /> : null}
           {sessions.length === 0 ? (
             <EmptyState>
               <p>No active session was found.</p>

@@ -26,13 +26,21 @@ export function errorText(error: ApiError): string {
   }
 }
 
+interface ErrorMessageProps {
+  error: ApiError;
+  onRetry?: () => void;
+  title?: string;
+  /** Returns the text for the error, for a page with texts of its own. The default is errorText. */
+  describe?: (error: ApiError) => string;
+}
+
 /** An error box for a failed load or action, with an optional retry button. Shows nothing for an error a session guard handled. */
-export function ErrorMessage({ error, onRetry, title }: { error: ApiError; onRetry?: () => void; title?: string }) {
+export function ErrorMessage({ error, onRetry, title, describe = errorText }: ErrorMessageProps) {
   if (isHandled(error)) return null;
   return (
     <div className="alert alert-error" role="alert">
       {title ? <p className="alert-title">{title}</p> : null}
-      <p>{errorText(error)}</p>
+      <p>{describe(error)}</p>
       {onRetry ? (
         <button type="button" className="button" onClick={onRetry}>
           Try again
@@ -48,6 +56,15 @@ export function Notice({ tone = 'info', title, children }: { tone?: 'info' | 'wa
       {title ? <p className="alert-title">{title}</p> : null}
       {children}
     </div>
+  );
+}
+
+/** Renders the polite live region that announces the result of the last action, such as "Added 203.0.113.7.". */
+export function StatusLine({ children }: { children: ReactNode }) {
+  return (
+    <p className="status-line" role="status" aria-live="polite">
+      {children}
+    </p>
   );
 }
 

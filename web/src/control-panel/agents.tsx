@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { api, isApiError, isHandled, type ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { Agent, Role } from '../api/types.ts';
+import { DialogActions } from '../components/dialog-actions.tsx';
 import { Dialog } from '../components/dialog.tsx';
-import { EmptyState, ErrorMessage, Loading } from '../components/feedback.tsx';
+import { EmptyState, ErrorMessage, Loading, StatusLine } from '../components/feedback.tsx';
 import { Field } from '../components/field.tsx';
 import { useDocumentTitle } from '../components/page-title.ts';
+import { useApiActions, useDialogAction } from '../lib/use-api-action.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useControlPanel } from './context.ts';
 
@@ -15,25 +17,18 @@ export function AgentsPage() {
   const { state, reload, setData } = useLoad(() => guard(api.agents()), 'agents');
   const [adding, setAdding] = useState(false);
   const [created, setCreated] = useState<{ agent: Agent; password: string } | null>(null);
-  const [busyId, setBusyId] = useState<string | null>(null);
-  const [rowError, setRowError] = useState<{ agentId: string; error: ApiError } | null>(null);
+  // Each row's update runs under the agent's id, so that only that row is busy and shows the error.
+  const updates = useApiActions<string>();
   const [status, setStatus] = useState('');
   const isAdmin = me.agent.role === 'admin';
 
-  async function update(agent: Agent, changes: { role?: Role; manageSecurity?: boolean; disabled?: boolean }, message: string) {
-    setBusyId(agent.id);
-    setRowError(null);
-    setStatus('');
-    try {
+  function update(agent: Agent, changes: { role?: Role; manageSecurity?: boolean; disabled?: boolean }, message: string) {
+    return updates.run(agent.id, async () => {
+      setStatus('');
       const { agent: updated } = await guard(api.updateAgent(agent.id, changes));
       if (state.status === 'ready') setData({ agents: state.data.agents.map((item) => (item.id === updated.id ? updated : item)) });
       setStatus(message);
-    } catch (caught) {
-      if (!isApiError(caught)) throw caught;
-      if (!isHandled(caught)) setRowError({ agentId: agent.id, error: caught });
-    } finally {
-      setBusyId(null);
-    }
+    });
   }
 
   return (
@@ -49,9 +44,7 @@ export function AgentsPage() {
           Add agent
         </button>
       </div>
-      <p className="status-line" role="status" aria-live="polite">
-        {status}
-      </p>
+      <StatusLine>{status}</StatusLine>
       {created ? <CreatedPassword created={created} onDismiss={() => setCreated(null)} /> : null}
 
       {state.status === 'loading' ? <Loading label="Loading agents…" /> : null}
@@ -79,7 +72,7 @@ export function AgentsPage() {
             <tbody>
               {state.data.agents.map((agent) => {
                 const isSelf = agent.id === me.agent.id;
-                const busy = busyId === agent.id;
+                const busy = updates.running === agent.id;
                 return (
                   <tr key={agent.id} className={agent.disabled ? 'row-muted' : undefined}>
                     <td>
@@ -138,7 +131,7 @@ export function AgentsPage() {
                           {agent.disabled ? 'Enable' : 'Disable'}
                         </button>
                       ) : null}
-                      {rowError && rowError.agentId === agent.id ? <ErrorMessage error={rowError.error} /> : null}
+                      {updates.failure && updates.failure.key === agent.id ? <ErrorMessage error={updates.failure.error} /> : null}
                     </td>
                   </tr>
                 );
@@ -203,29 +196,21 @@ function AddAgentDialog({ canAddAdmins, onClose, onCreated }: { canAddAdmins: bo
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('agent');
   const [manageSecurity, setManageSecurity] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { running, error, run } = useDialogAction();
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
+  function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
+    void run(async () => {
       const result = await guard(api.addAgent({ email, ...(name.trim() === '' ? {} : { name }), role, manageSecurity: role === 'admin' ? false : manageSecurity }));
       onCreated(result.agent, result.password);
-      return;
-    } catch (caught) {
-      if (!isApiError(caught)) throw caught;
-      if (isHandled(caught)) return;
-      setError(caught);
-    }
-    setSaving(false);
+      return 'saved';
+    });
   }
 
   const fieldError = (field: string) => (error && error.field === field ? error.message : undefined);
   return (
     <Dialog title="Add agent" onClose={onClose}>
-      <form className="form" onSubmit={(event) => void submit(event)}>
+      <form className="form" onSubmit={submit}>
         {error && error.field !== 'email' && error.field !== 'name' ? <ErrorMessage error={error} /> : null}
         <Field label="Email" type="email" value={email} onChange={(event) => setEmail(event.target.value)} required autoComplete="off" data-autofocus error={fieldError('email')} />
         <Field
@@ -252,14 +237,7 @@ function AddAgentDialog({ canAddAdmins, onClose, onCreated }: { canAddAdmins: bo
           </label>
         ) : null}
         <p className="muted">Gatehouse generates a password and shows it once after the agent is added.</p>
-        <div className="dialog-actions">
-          <button type="submit" className="button button-primary" disabled={saving}>
-            {saving ? 'Adding…' : 'Add agent'}
-          </button>
-          <button type="button" className="button" onClick={onClose} disabled={saving}>
-            Cancel
-          </button>
-        </div>
+        <DialogActions label="Add agent" runningLabel="Adding…" running={running} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, isApiError, isHandled, type ApiError } from '../api/client.ts';
 import { Dialog } from '../components/dialog.tsx';
-import { errorText } from '../components/feedback.tsx';
+import { ErrorMessage } from '../components/feedback.tsx';
 import type { ChangeOutcome, ChangeRequest } from './context.ts';
 
 export interface PendingLockout {
@@ -86,11 +86,7 @@ export function LockoutDialog({ pending, guard, onDone }: LockoutDialogProps) {
           “Add my IP and save” first adds {pending.address} to the allowed IP list, then saves your change. “Save anyway” saves it as it is.
         </p>
       ) : null}
-      {error ? (
-        <div className="alert alert-error" role="alert">
-          <p>{errorText(error)}</p>
-        </div>
-      ) : null}
+      {error ? <ErrorMessage error={error} /> : null}
       <div className="dialog-actions">
         {pending.address !== null ? (
           <button type="button" className="button button-primary" data-autofocus onClick={() => void addMyAddressAndSave()} disabled={busy !== null}>

@@ -1,14 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, isApiError, isHandled, type ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { Agent, SignInOutcome, SignInRecord } from '../api/types.ts';
 import { DateTime } from '../components/date-time.tsx';
+import { DialogActions } from '../components/dialog-actions.tsx';
 import { Dialog } from '../components/dialog.tsx';
-import { EmptyState, ErrorMessage, Loading } from '../components/feedback.tsx';
+import { EmptyState, ErrorMessage, Loading, StatusLine } from '../components/feedback.tsx';
 import { Field } from '../components/field.tsx';
 import { useDocumentTitle } from '../components/page-title.ts';
 import { channelName, channelNames, outcomeNames, reasonText } from '../lib/format.ts';
 import { findRangeContaining } from '../lib/ip-order.ts';
+import { useDialogAction } from '../lib/use-api-action.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useControlPanel } from './context.ts';
 
@@ -103,9 +105,7 @@ export function SignInLogPage() {
         </button>
       </form>
 
-      <p className="status-line" role="status" aria-live="polite">
-        {status}
-      </p>
+      <StatusLine>{status}</StatusLine>
 
       {state.status === 'loading' ? <Loading label="Loading the sign-in log…" /> : null}
       {state.status === 'error' ? <ErrorMessage error={state.error} onRetry={reload} title="The sign-in log could not be loaded." /> : null}
@@ -207,31 +207,23 @@ function AddAddressDialog({ record, onClose, onAdded }: { record: SignInRecord; 
   const { runChange } = useControlPanel();
   const address = record.address ?? '';
   const [label, setLabel] = useState(`${agentLabel(record)} (from the sign-in log)`);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { running, error, run } = useDialogAction();
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
+  function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
+    void run(async () => {
       const outcome = await runChange((options) => api.addRange({ input: address, label }, options));
       if (outcome === 'saved') {
         onAdded(address);
         onClose();
-        return;
       }
-    } catch (caught) {
-      if (!isApiError(caught)) throw caught;
-      if (isHandled(caught)) return;
-      setError(caught);
-    }
-    setSaving(false);
+      return outcome;
+    });
   }
 
   return (
     <Dialog title={`Add ${address} to the allowlist`} onClose={onClose}>
-      <form className="form" onSubmit={(event) => void submit(event)}>
+      <form className="form" onSubmit={submit}>
         <p>
           {agentLabel(record)} was denied from <strong className="mono">{address}</strong> on the {channelName(record.channel)}. Adding the address lets
           every agent of the account sign in from it.
@@ -247,14 +239,7 @@ function AddAddressDialog({ record, onClose, onAdded }: { record: SignInRecord; 
           error={error && error.field === 'label' ? error.message : undefined}
         />
         {error && error.field !== 'label' ? <ErrorMessage error={error} /> : null}
-        <div className="dialog-actions">
-          <button type="submit" className="button button-primary" disabled={saving}>
-            {saving ? 'Adding…' : 'Add address'}
-          </button>
-          <button type="button" className="button" onClick={onClose} disabled={saving}>
-            Cancel
-          </button>
-        </div>
+        <DialogActions label="Add address" runningLabel="Adding…" running={running} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, isApiError, type ApiError } from '../api/client.ts';
 import type { WebChannel } from '../api/types.ts';
-import { errorText } from '../components/feedback.tsx';
+import { ErrorMessage, errorText } from '../components/feedback.tsx';
 import { useDocumentTitle } from '../components/page-title.ts';
 import { StandalonePage } from '../components/standalone-page.tsx';
 import { useAppState } from '../lib/app-state.tsx';
@@ -69,11 +69,7 @@ export function AccessDenied({ channel }: { channel: WebChannel }) {
             As an admin, you can add this address to the IP allowlist of your account. Gatehouse sends a link to your email address; open it and
             confirm to allow sign-in from {denial.address}.
           </p>
-          {error ? (
-            <div className="alert alert-error" role="alert">
-              <p>{authorizationErrorText(error)}</p>
-            </div>
-          ) : null}
+          {error ? <ErrorMessage error={error} describe={authorizationErrorText} /> : null}
           <div className="actions">
             <button type="button" className="button button-primary" onClick={() => void authorize()} disabled={sending}>
               {sending ? 'Sending the email…' : 'Authorize this IP'}

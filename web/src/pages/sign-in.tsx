@@ -3,7 +3,7 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api, isApiError, type ApiError } from '../api/client.ts';
 import type { WebChannel } from '../api/types.ts';
 import { Field } from '../components/field.tsx';
-import { errorText, Notice } from '../components/feedback.tsx';
+import { ErrorMessage, errorText, Notice } from '../components/feedback.tsx';
 import { useDocumentTitle } from '../components/page-title.ts';
 import { StandalonePage } from '../components/standalone-page.tsx';
 import { denialFrom, useAppState, type SessionEndReason } from '../lib/app-state.tsx';
@@ -71,17 +71,13 @@ export function SignIn({ channel }: { channel: WebChannel }) {
   }
 
   const fieldError = (field: string) => (error && error.field === field ? signInErrorText(error) : undefined);
-  const formError = error && error.field !== 'email' && error.field !== 'password' ? signInErrorText(error) : undefined;
+  const formError = error && error.field !== 'email' && error.field !== 'password' ? error : null;
 
   return (
     <StandalonePage>
       <h1>{title}</h1>
       {endReason && !error ? <Notice tone={endReason === 'disabled' ? 'warning' : 'info'}>{endReasonTexts[endReason]}</Notice> : null}
-      {formError ? (
-        <div className="alert alert-error" role="alert">
-          <p>{formError}</p>
-        </div>
-      ) : null}
+      {formError ? <ErrorMessage error={formError} describe={signInErrorText} /> : null}
       <form className="form" onSubmit={(event) => void submit(event)} noValidate={false}>
         <Field
           label="Email"

@@ -1,7 +1,7 @@
-import { useState } from 'react';
-import { api, isApiError, isHandled, type ApiError } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
 import { ErrorMessage, Notice } from '../../components/feedback.tsx';
 import { Switch } from '../../components/switch.tsx';
+import { useApiActions } from '../../lib/use-api-action.ts';
 import { useControlPanel } from '../context.ts';
 import { useAllowlistTab } from './allowlist-context.ts';
 
@@ -9,27 +9,13 @@ import { useAllowlistTab } from './allowlist-context.ts';
 export const placeholderAddress = '192.0.2.1';
 export const placeholderLabel = 'Placeholder: blocks the mobile app';
 
-type Busy = 'mobile' | 'sessions' | 'block' | null;
+type Setting = 'mobile' | 'sessions' | 'block';
 
 /** Renders the "Advanced" tab: mobile access, blocking the mobile app, and checks on signed-in sessions. */
 export function AdvancedSettings() {
   const { guard } = useControlPanel();
   const { view, change } = useAllowlistTab();
-  const [busy, setBusy] = useState<Busy>(null);
-  const [error, setError] = useState<{ where: Busy; error: ApiError } | null>(null);
-
-  async function run(where: Exclude<Busy, null>, action: () => Promise<unknown>) {
-    setBusy(where);
-    setError(null);
-    try {
-      await action();
-    } catch (caught) {
-      if (!isApiError(caught)) throw caught;
-      if (!isHandled(caught)) setError({ where, error: caught });
-    } finally {
-      setBusy(null);
-    }
-  }
+  const { running: busy, failure, run } = useApiActions<Setting>();
 
   const setMobile = (mobileEnforced: boolean) =>
     run('mobile', () =>
@@ -61,7 +47,7 @@ export function AdvancedSettings() {
     );
 
   const mobileBlocked = view.enabled && view.mobileEnforced && view.ranges.length > 0;
-  const errorFor = (where: Busy) => (error && error.where === where ? <ErrorMessage error={error.error} /> : null);
+  const errorFor = (setting: Setting) => (failure && failure.key === setting ? <ErrorMessage error={failure.error} /> : null);
 
   return (
     <div className="stack">

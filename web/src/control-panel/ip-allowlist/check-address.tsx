@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { api, isApiError, isHandled, type ApiError } from '../../api/client.ts';
+import { api, isApiError, isHandled } from '../../api/client.ts';
 import type { Channel, CheckResult } from '../../api/types.ts';
 import { Field } from '../../components/field.tsx';
 import { ErrorMessage } from '../../components/feedback.tsx';
 import { channelNames, describeBounds, reasonText } from '../../lib/format.ts';
+import { useApiAction } from '../../lib/use-api-action.ts';
 import { useControlPanel } from '../context.ts';
 import { useAllowlistTab } from './allowlist-context.ts';
 
@@ -14,25 +15,20 @@ export function CheckAddress() {
   const { me, guard } = useControlPanel();
   const { view } = useAllowlistTab();
   const [address, setAddress] = useState('');
-  const [checking, setChecking] = useState(false);
   const [result, setResult] = useState<CheckResult | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { running: checking, error, run } = useApiAction();
 
-  async function check(event: FormEvent<HTMLFormElement>) {
+  function check(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setChecking(true);
-    setError(null);
-    try {
-      setResult(await guard(api.checkAddress(address.trim())));
-    } catch (caught) {
-      if (!isApiError(caught)) throw caught;
-      if (!isHandled(caught)) {
-        setError(caught);
-        setResult(null);
+    void run(async () => {
+      try {
+        setResult(await guard(api.checkAddress(address.trim())));
+      } catch (caught) {
+        // A failed check hides the decisions for the previous address.
+        if (isApiError(caught) && !isHandled(caught)) setResult(null);
+        throw caught;
       }
-    } finally {
-      setChecking(false);
-    }
+    });
   }
 
   const addressError = error && (error.code === 'INVALID_ADDRESS' || error.field === 'address') ? error.message : undefined;
@@ -41,7 +37,7 @@ export function CheckAddress() {
   return (
     <div className="stack">
       <p>See what Gatehouse decides for a client address on each channel, with the allowlist as it is saved now.</p>
-      <form className="form form-inline" onSubmit={(event) => void check(event)}>
+      <form className="form form-inline" onSubmit={check}>
         <Field
           label="IP address"
           hint="One IPv4 or IPv6 address, such as 203.0.113.10 or 2001:db8::1."

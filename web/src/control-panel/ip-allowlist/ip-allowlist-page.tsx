@@ -1,10 +1,11 @@
 import { useCallback, useMemo, useState } from 'react';
 import { NavLink, Outlet } from 'react-router';
-import { api, isApiError, type ApiError } from '../../api/client.ts';
+import { api, isApiError } from '../../api/client.ts';
 import type { AllowlistView } from '../../api/types.ts';
-import { ErrorMessage, Loading, Notice } from '../../components/feedback.tsx';
+import { ErrorMessage, Loading, Notice, StatusLine } from '../../components/feedback.tsx';
 import { useDocumentTitle } from '../../components/page-title.ts';
 import { Switch } from '../../components/switch.tsx';
+import { useApiAction } from '../../lib/use-api-action.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import { useControlPanel, type ChangeRequest } from '../context.ts';
 import type { AllowlistTabContext } from './allowlist-context.ts';
@@ -19,8 +20,7 @@ export function IpAllowlistPage() {
   const { guard, runChange } = useControlPanel();
   const { state, reload, setData } = useLoad(() => guard(api.allowlist()), 'allowlist');
   const [status, setStatus] = useState('');
-  const [switchBusy, setSwitchBusy] = useState(false);
-  const [switchError, setSwitchError] = useState<ApiError | null>(null);
+  const toggle = useApiAction();
 
   const view = state.status === 'ready' ? state.data : null;
   const change = useCallback(
@@ -43,20 +43,13 @@ export function IpAllowlistPage() {
   );
   const tabContext = useMemo<AllowlistTabContext | null>(() => (view ? { view, change } : null), [view, change]);
 
-  async function toggleEnabled(enabled: boolean) {
-    setSwitchBusy(true);
-    setSwitchError(null);
-    try {
-      await change(
+  function toggleEnabled(enabled: boolean) {
+    void toggle.run(() =>
+      change(
         (options) => api.updateAllowlist({ enabled }, options),
         enabled ? 'The IP allowlist is on.' : 'The IP allowlist is off. Agents can sign in from any address.',
-      );
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      setSwitchError(error);
-    } finally {
-      setSwitchBusy(false);
-    }
+      ),
+    );
   }
 
   if (state.status === 'loading') {
@@ -83,13 +76,13 @@ export function IpAllowlistPage() {
       <h1>IP Allowlist</h1>
       <p className="lead">Restrict the IP addresses from which your agents can sign in and work.</p>
 
-      <Switch label="IP Allowlist" checked={view.enabled} onChange={(next) => void toggleEnabled(next)} busy={switchBusy}>
+      <Switch label="IP Allowlist" checked={view.enabled} onChange={toggleEnabled} busy={toggle.running}>
         <p>
           When on, agents can use the Control Panel and the Agent Console only from addresses in the allowed IP list. The mobile app follows the
           list only when “IP Allowlist for mobile access” is on, under Advanced.
         </p>
       </Switch>
-      {switchError ? <ErrorMessage error={switchError} /> : null}
+      {toggle.error ? <ErrorMessage error={toggle.error} /> : null}
 
       {view.notice ? (
         <Notice tone="warning" title="Access is not restricted yet">
@@ -107,9 +100,7 @@ export function IpAllowlistPage() {
         </Notice>
       ) : null}
 
-      <p className="status-line" role="status" aria-live="polite">
-        {status}
-      </p>
+      <StatusLine>{status}</StatusLine>
 
       <nav className="tabs" aria-label="IP Allowlist sections">
         <NavLink to="/control-panel/security/ip-allowlist" end className={tabClass}>

@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { api, isApiError, isHandled, type ApiError } from '../../api/client.ts';
+import { api, type ApiError } from '../../api/client.ts';
 import type { RangeInput, RangeView } from '../../api/types.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
-import { errorText } from '../../components/feedback.tsx';
+import { errorText, ErrorMessage } from '../../components/feedback.tsx';
 import { describeBounds, fromLocalInputValue, toLocalInputValue } from '../../lib/format.ts';
+import { useDialogAction } from '../../lib/use-api-action.ts';
 import { useAllowlistTab } from './allowlist-context.ts';
 
 type FormField = 'start' | 'end' | 'label' | 'expiresAt';
@@ -44,13 +46,10 @@ export function RangeFormDialog({ range, onClose }: RangeFormDialogProps) {
   const [end, setEnd] = useState(range && range.end !== range.start ? range.end : '');
   const [label, setLabel] = useState(range?.label ?? '');
   const [expiresAt, setExpiresAt] = useState(toLocalInputValue(range?.expiresAt ?? null));
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { running, error, run } = useDialogAction();
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
+  function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setSaving(true);
-    setError(null);
     const fields: RangeInput = {
       start: start.trim(),
       ...(end.trim() === '' ? {} : { end: end.trim() }),
@@ -58,20 +57,13 @@ export function RangeFormDialog({ range, onClose }: RangeFormDialogProps) {
       expiresAt: fromLocalInputValue(expiresAt),
     };
     const shown = end.trim() === '' ? start.trim() : `${start.trim()} – ${end.trim()}`;
-    try {
+    void run(async () => {
       const outcome = range
         ? await change((options) => api.updateRange(range.id, fields, options), `Saved ${shown}.`)
         : await change((options) => api.addRange(fields, options), `Added ${shown} to the allowed IP list.`);
-      if (outcome === 'saved') {
-        onClose();
-        return;
-      }
-    } catch (caught) {
-      if (!isApiError(caught)) throw caught;
-      if (isHandled(caught)) return;
-      setError(caught);
-    }
-    setSaving(false);
+      if (outcome === 'saved') onClose();
+      return outcome;
+    });
   }
 
   const errorField = error ? formFieldOf(error) : undefined;
@@ -80,12 +72,8 @@ export function RangeFormDialog({ range, onClose }: RangeFormDialogProps) {
 
   return (
     <Dialog title={title} onClose={onClose}>
-      <form className="form" onSubmit={(event) => void submit(event)}>
-        {error && errorField === undefined ? (
-          <div className="alert alert-error" role="alert">
-            <p>{errorText(error)}</p>
-          </div>
-        ) : null}
+      <form className="form" onSubmit={submit}>
+        {error && errorField === undefined ? <ErrorMessage error={error} /> : null}
         <div className="field-pair">
           <Field
             label="Start IP"
@@ -126,14 +114,7 @@ export function RangeFormDialog({ range, onClose }: RangeFormDialogProps) {
           onChange={(event) => setExpiresAt(event.target.value)}
           error={fieldError('expiresAt')}
         />
-        <div className="dialog-actions">
-          <button type="submit" className="button button-primary" disabled={saving}>
-            {saving ? 'Saving…' : range ? 'Save changes' : 'Add range'}
-          </button>
-          <button type="button" className="button" onClick={onClose} disabled={saving}>
-            Cancel
-          </button>
-        </div>
+        <DialogActions label={range ? 'Save changes' : 'Add range'} runningLabel="Saving…" running={running} onCancel={onClose} />
       </form>
     </Dialog>
   );

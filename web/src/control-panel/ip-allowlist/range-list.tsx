@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
-import { api, isApiError, isHandled, type ApiError } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
 import type { RangeView } from '../../api/types.ts';
 import { DateTime } from '../../components/date-time.tsx';
 import { EmptyState, ErrorMessage } from '../../components/feedback.tsx';
 import { describeBounds, sourceNames } from '../../lib/format.ts';
 import { compareAddresses, findRangeContaining } from '../../lib/ip-order.ts';
+import { useApiAction } from '../../lib/use-api-action.ts';
 import { ownAddressLabel, useControlPanel } from '../context.ts';
 import { useAllowlistTab } from './allowlist-context.ts';
 import { DeleteRangeDialog } from './delete-range-dialog.tsx';
@@ -55,8 +56,7 @@ export function RangeList() {
   const [sort, setSort] = useState<Sort>({ key: 'start', ascending: true });
   const [editing, setEditing] = useState<RangeView | 'new' | null>(null);
   const [deleting, setDeleting] = useState<RangeView | null>(null);
-  const [addingOwn, setAddingOwn] = useState(false);
-  const [ownError, setOwnError] = useState<ApiError | null>(null);
+  const addOwn = useApiAction();
 
   const rows = useMemo(() => {
     const filtered = view.ranges.filter((range) => matchesSearch(range, search));
@@ -66,18 +66,9 @@ export function RangeList() {
   const ownAddress = me.address;
   const ownRange = ownAddress === null ? undefined : findRangeContaining(view.ranges, ownAddress);
 
-  async function addOwnAddress() {
+  function addOwnAddress() {
     if (ownAddress === null) return;
-    setAddingOwn(true);
-    setOwnError(null);
-    try {
-      await change((options) => api.addRange({ input: ownAddress, label: ownAddressLabel(me) }, options), `Added your current IP ${ownAddress}.`);
-    } catch (caught) {
-      if (!isApiError(caught)) throw caught;
-      if (!isHandled(caught)) setOwnError(caught);
-    } finally {
-      setAddingOwn(false);
-    }
+    void addOwn.run(() => change((options) => api.addRange({ input: ownAddress, label: ownAddressLabel(me) }, options), `Added your current IP ${ownAddress}.`));
   }
 
   function toggleSort(key: SortKey) {
@@ -91,8 +82,8 @@ export function RangeList() {
           New IP Range
         </button>
         {ownAddress !== null && ownRange === undefined ? (
-          <button type="button" className="button" onClick={() => void addOwnAddress()} disabled={addingOwn}>
-            {addingOwn ? 'Adding…' : `Add my current IP (${ownAddress})`}
+          <button type="button" className="button" onClick={addOwnAddress} disabled={addOwn.running}>
+            {addOwn.running ? 'Adding…' : `Add my current IP (${ownAddress})`}
           </button>
         ) : null}
         <div className="field field-inline toolbar-search">
@@ -105,7 +96,7 @@ export function RangeList() {
           Your current IP {ownAddress} is allowed by {describeBounds(ownRange)} (“{ownRange.label}”).
         </p>
       ) : null}
-      {ownError ? <ErrorMessage error={ownError} /> : null}
+      {addOwn.error ? <ErrorMessage error={addOwn.error} /> : null}
 
       {view.ranges.length === 0 ? (
         <EmptyState>
