@@ -3,9 +3,11 @@ import { api } from '../api/client.ts';
 import type { Agent, Role } from '../api/types.ts';
 import { DialogActions } from '../components/dialog-actions.tsx';
 import { Dialog } from '../components/dialog.tsx';
-import { EmptyState, ErrorMessage, Loading, StatusLine } from '../components/feedback.tsx';
+import { ErrorMessage, StatusLine } from '../components/feedback.tsx';
 import { Field } from '../components/field.tsx';
+import { LoadStates } from '../components/load-states.tsx';
 import { useDocumentTitle } from '../components/page-title.ts';
+import { ActionsHeader, TableRegion } from '../components/table-region.tsx';
 import { useApiActions, useDialogAction } from '../lib/use-api-action.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useControlPanel } from './context.ts';
@@ -47,16 +49,16 @@ export function AgentsPage() {
       <StatusLine>{status}</StatusLine>
       {created ? <CreatedPassword created={created} onDismiss={() => setCreated(null)} /> : null}
 
-      {state.status === 'loading' ? <Loading label="Loading agents…" /> : null}
-      {state.status === 'error' ? <ErrorMessage error={state.error} onRetry={reload} title="The agents could not be loaded." /> : null}
-      {state.status === 'ready' && state.data.agents.length === 0 ? (
-        <EmptyState>
-          <p>This account has no agents yet.</p>
-        </EmptyState>
-      ) : null}
-      {state.status === 'ready' && state.data.agents.length > 0 ? (
-        <div className="table-wrap" role="region" aria-label="Agents" tabIndex={0}>
-          <table className="table">
+      <LoadStates
+        state={state}
+        onRetry={reload}
+        loadingLabel="Loading agents…"
+        errorTitle="The agents could not be loaded."
+        isEmpty={(data) => data.agents.length === 0}
+        empty={<p>This account has no agents yet.</p>}
+      >
+        {(data) => (
+          <TableRegion label="Agents">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -64,13 +66,11 @@ export function AgentsPage() {
                 <th scope="col">Role</th>
                 <th scope="col">manage_security</th>
                 <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
-              {state.data.agents.map((agent) => {
+              {data.agents.map((agent) => {
                 const isSelf = agent.id === me.agent.id;
                 const busy = updates.running === agent.id;
                 return (
@@ -137,9 +137,9 @@ export function AgentsPage() {
                 );
               })}
             </tbody>
-          </table>
-        </div>
-      ) : null}
+          </TableRegion>
+        )}
+      </LoadStates>
 
       {adding ? (
         <AddAgentDialog

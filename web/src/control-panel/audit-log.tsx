@@ -1,15 +1,12 @@
-import { useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
 import type { AuditEvent } from '../api/types.ts';
 import { DateTime } from '../components/date-time.tsx';
-import { EmptyState, ErrorMessage, Loading } from '../components/feedback.tsx';
+import { FilterSelect, LogFilters } from '../components/log-filters.tsx';
 import { useDocumentTitle } from '../components/page-title.ts';
+import { PagedLogTable } from '../components/paged-log-table.tsx';
 import { formatDateTime, sourceNames } from '../lib/format.ts';
-import { useLoad } from '../lib/use-load.ts';
+import { usePagedLog } from '../lib/use-paged-log.ts';
 import { useControlPanel } from './context.ts';
-
-const pageSize = 25;
 
 const actionNames: Record<string, string> = {
   'allowlist.settings-updated': 'Changed allowlist settings',
@@ -95,19 +92,8 @@ function ChangeSummary({ event }: { event: AuditEvent }) {
 export function AuditLogPage() {
   useDocumentTitle('Audit log');
   const { guard } = useControlPanel();
-  const [searchParams, setSearchParams] = useSearchParams();
-  const action = searchParams.get('action') ?? '';
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
-  const { state, reload } = useLoad(() => guard(api.auditEvents({ action, before: cursor, limit: pageSize })), JSON.stringify({ action, cursor }));
-
-  function setAction(value: string) {
-    const next = new URLSearchParams(searchParams);
-    if (value === '') next.delete('action');
-    else next.set('action', value);
-    setSearchParams(next, { replace: true });
-    setCursors([undefined]);
-  }
+  const log = usePagedLog(['action'], (query) => guard(api.auditEvents(query)));
+  const { action } = log.filters;
 
   return (
     <section className="panel">
@@ -115,79 +101,46 @@ export function AuditLogPage() {
       <h1>Audit log</h1>
       <p className="lead">Every change to the IP allowlist and to agents: who made it, from which IP address, and what it was before and after.</p>
 
-      <form className="filters" aria-label="Filter the audit log" onSubmit={(event) => event.preventDefault()}>
-        <div className="field field-inline">
-          <label htmlFor="filter-action">Change</label>
-          <select id="filter-action" value={action} onChange={(event) => setAction(event.target.value)}>
-            <option value="">All changes</option>
-            {Object.entries(actionNames).map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="button" className="button" onClick={reload}>
-          Refresh
-        </button>
-      </form>
+      <LogFilters label="Filter the audit log" onRefresh={log.reload}>
+        <FilterSelect
+          id="filter-action"
+          label="Change"
+          value={action}
+          onChange={(value) => log.setFilter('action', value)}
+          allLabel="All changes"
+          options={Object.entries(actionNames).map(([value, name]) => ({ value, name }))}
+        />
+      </LogFilters>
 
-      {state.status === 'loading' ? <Loading label="Loading the audit log…" /> : null}
-      {state.status === 'error' ? <ErrorMessage error={state.error} onRetry={reload} title="The audit log could not be loaded." /> : null}
-      {state.status === 'ready' && state.data.items.length === 0 ? (
-        <EmptyState>
-          <p>{action ? 'No change of this kind has been recorded.' : 'No change has been recorded yet.'}</p>
-        </EmptyState>
-      ) : null}
-      {state.status === 'ready' && state.data.items.length > 0 ? (
-        <>
-          <div className="table-wrap" role="region" aria-label="Audit log entries" tabIndex={0}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Change</th>
-                  <th scope="col">Before and after</th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.data.items.map((event) => (
-                  <tr key={event.id}>
-                    <td>
-                      <DateTime value={event.createdAt} />
-                    </td>
-                    <td>{event.actor.name}</td>
-                    <td>{event.actor.address === null ? <span className="muted">On the server</span> : <span className="mono">{event.actor.address}</span>}</td>
-                    <td>{actionNames[event.action] ?? event.action}</td>
-                    <td>
-                      <ChangeSummary event={event} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="pager">
-            <button type="button" className="button" onClick={() => setCursors((current) => current.slice(0, -1))} disabled={cursors.length <= 1}>
-              Newer
-            </button>
-            <span className="muted">Page {cursors.length}</span>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                const next = state.data.nextCursor;
-                if (next !== null) setCursors((current) => [...current, next]);
-              }}
-              disabled={state.data.nextCursor === null}
-            >
-              Older
-            </button>
-          </div>
-        </>
-      ) : null}
+      <PagedLogTable
+        log={log}
+        label="Audit log entries"
+        loadingLabel="Loading the audit log…"
+        errorTitle="The audit log could not be loaded."
+        emptyText={action ? 'No change of this kind has been recorded.' : 'No change has been recorded yet.'}
+        columns={
+          <>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">From</th>
+            <th scope="col">Change</th>
+            <th scope="col">Before and after</th>
+          </>
+        }
+        renderRow={(event) => (
+          <tr key={event.id}>
+            <td>
+              <DateTime value={event.createdAt} />
+            </td>
+            <td>{event.actor.name}</td>
+            <td>{event.actor.address === null ? <span className="muted">On the server</span> : <span className="mono">{event.actor.address}</span>}</td>
+            <td>{actionNames[event.action] ?? event.action}</td>
+            <td>
+              <ChangeSummary event={event} />
+            </td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

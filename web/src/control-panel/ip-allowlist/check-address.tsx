@@ -3,6 +3,7 @@ import { api, isApiError, isHandled } from '../../api/client.ts';
 import type { Channel, CheckResult } from '../../api/types.ts';
 import { Field } from '../../components/field.tsx';
 import { ErrorMessage } from '../../components/feedback.tsx';
+import { TableRegion } from '../../components/table-region.tsx';
 import { channelNames, describeBounds, reasonText } from '../../lib/format.ts';
 import { useApiAction } from '../../lib/use-api-action.ts';
 import { useControlPanel } from '../context.ts';
@@ -64,47 +65,45 @@ export function CheckAddress() {
 
       <div aria-live="polite">
         {result ? (
-          <div className="table-wrap" role="region" aria-label={`Decisions for ${result.address}`} tabIndex={0}>
-            <table className="table" data-testid="check-result">
-              <caption>
-                Decisions for <span className="mono">{result.address}</span>
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Channel</th>
-                  <th scope="col">Decision</th>
-                  <th scope="col">Why</th>
-                  <th scope="col">Matching range</th>
-                </tr>
-              </thead>
-              <tbody>
-                {channelOrder.map((channel) => {
-                  const decision = result.decisions[channel];
-                  const range = decision.rangeId === undefined ? undefined : rangeById.get(decision.rangeId);
-                  return (
-                    <tr key={channel}>
-                      <th scope="row">{channelNames[channel]}</th>
-                      <td>
-                        <span className={`badge ${decision.allowed ? 'badge-success' : 'badge-danger'}`}>{decision.allowed ? 'Allowed' : 'Denied'}</span>
-                      </td>
-                      <td>{reasonText(decision.reason)}</td>
-                      <td>
-                        {range ? (
-                          <>
-                            <span className="mono">{describeBounds(range)}</span> ({range.label})
-                          </>
-                        ) : decision.rangeId !== undefined ? (
-                          <span className="mono">{decision.rangeId}</span>
-                        ) : (
-                          <span className="muted">None</span>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <TableRegion label={`Decisions for ${result.address}`} tableTestId="check-result">
+            <caption>
+              Decisions for <span className="mono">{result.address}</span>
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Channel</th>
+                <th scope="col">Decision</th>
+                <th scope="col">Why</th>
+                <th scope="col">Matching range</th>
+              </tr>
+            </thead>
+            <tbody>
+              {channelOrder.map((channel) => {
+                const decision = result.decisions[channel];
+                const range = decision.rangeId === undefined ? undefined : rangeById.get(decision.rangeId);
+                return (
+                  <tr key={channel}>
+                    <th scope="row">{channelNames[channel]}</th>
+                    <td>
+                      <span className={`badge ${decision.allowed ? 'badge-success' : 'badge-danger'}`}>{decision.allowed ? 'Allowed' : 'Denied'}</span>
+                    </td>
+                    <td>{reasonText(decision.reason)}</td>
+                    <td>
+                      {range ? (
+                        <>
+                          <span className="mono">{describeBounds(range)}</span> ({range.label})
+                        </>
+                      ) : decision.rangeId !== undefined ? (
+                        <span className="mono">{decision.rangeId}</span>
+                      ) : (
+                        <span className="muted">None</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </TableRegion>
         ) : null}
       </div>
     </div>

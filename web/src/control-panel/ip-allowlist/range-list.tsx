@@ -3,6 +3,7 @@ import { api } from '../../api/client.ts';
 import type { RangeView } from '../../api/types.ts';
 import { DateTime } from '../../components/date-time.tsx';
 import { EmptyState, ErrorMessage } from '../../components/feedback.tsx';
+import { ActionsHeader, TableRegion } from '../../components/table-region.tsx';
 import { describeBounds, sourceNames } from '../../lib/format.ts';
 import { compareAddresses, findRangeContaining } from '../../lib/ip-order.ts';
 import { useApiAction } from '../../lib/use-api-action.ts';
@@ -108,67 +109,63 @@ export function RangeList() {
           <p>No range matches “{search}”.</p>
         </EmptyState>
       ) : (
-        <div className="table-wrap" role="region" aria-label="Allowed IP ranges" tabIndex={0}>
-          <table className="table">
-            <caption className="visually-hidden">
-              Allowed IP ranges, {rows.length} of {view.ranges.length} shown, sorted by {sortColumns.find((column) => column.key === sort.key)?.label}{' '}
-              {sort.ascending ? 'ascending' : 'descending'}
-            </caption>
-            <thead>
-              <tr>
-                {sortColumns.slice(0, 1).map((column) => (
-                  <SortHeader key={column.key} column={column} sort={sort} onSort={toggleSort} />
-                ))}
-                <th scope="col">End</th>
-                {sortColumns.slice(1, 3).map((column) => (
-                  <SortHeader key={column.key} column={column} sort={sort} onSort={toggleSort} />
-                ))}
-                {sortColumns.slice(3).map((column) => (
-                  <SortHeader key={column.key} column={column} sort={sort} onSort={toggleSort} />
-                ))}
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((range) => (
-                <tr key={range.id} className={range.expired ? 'row-muted' : undefined}>
-                  <td className="mono">{range.start}</td>
-                  <td className="mono">
-                    {range.end}
-                    {range.cidr && range.start !== range.end ? <span className="cell-note">{range.cidr}</span> : null}
-                  </td>
-                  <td>{range.label}</td>
-                  <td>{sourceNames[range.source]}</td>
-                  <td>
-                    {range.createdBy.name}
-                    <span className="cell-note">
-                      <DateTime value={range.createdAt} />
-                    </span>
-                  </td>
-                  <td>
-                    {range.expiresAt === null ? <span className="muted">Never</span> : <DateTime value={range.expiresAt} />}
-                    {range.expired ? <span className="badge badge-warning badge-after">Expired</span> : null}
-                  </td>
-                  <td className="cell-actions">
-                    <button type="button" className="button button-small" onClick={() => setEditing(range)} aria-label={`Edit ${describeBounds(range)}`}>
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small button-danger-quiet"
-                      onClick={() => setDeleting(range)}
-                      aria-label={`Delete ${describeBounds(range)}`}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
+        <TableRegion label="Allowed IP ranges">
+          <caption className="visually-hidden">
+            Allowed IP ranges, {rows.length} of {view.ranges.length} shown, sorted by {sortColumns.find((column) => column.key === sort.key)?.label}{' '}
+            {sort.ascending ? 'ascending' : 'descending'}
+          </caption>
+          <thead>
+            <tr>
+              {sortColumns.slice(0, 1).map((column) => (
+                <SortHeader key={column.key} column={column} sort={sort} onSort={toggleSort} />
               ))}
-            </tbody>
-          </table>
-        </div>
+              <th scope="col">End</th>
+              {sortColumns.slice(1, 3).map((column) => (
+                <SortHeader key={column.key} column={column} sort={sort} onSort={toggleSort} />
+              ))}
+              {sortColumns.slice(3).map((column) => (
+                <SortHeader key={column.key} column={column} sort={sort} onSort={toggleSort} />
+              ))}
+              <ActionsHeader />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((range) => (
+              <tr key={range.id} className={range.expired ? 'row-muted' : undefined}>
+                <td className="mono">{range.start}</td>
+                <td className="mono">
+                  {range.end}
+                  {range.cidr && range.start !== range.end ? <span className="cell-note">{range.cidr}</span> : null}
+                </td>
+                <td>{range.label}</td>
+                <td>{sourceNames[range.source]}</td>
+                <td>
+                  {range.createdBy.name}
+                  <span className="cell-note">
+                    <DateTime value={range.createdAt} />
+                  </span>
+                </td>
+                <td>
+                  {range.expiresAt === null ? <span className="muted">Never</span> : <DateTime value={range.expiresAt} />}
+                  {range.expired ? <span className="badge badge-warning badge-after">Expired</span> : null}
+                </td>
+                <td className="cell-actions">
+                  <button type="button" className="button button-small" onClick={() => setEditing(range)} aria-label={`Edit ${describeBounds(range)}`}>
+                    Edit
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-small button-danger-quiet"
+                    onClick={() => setDeleting(range)}
+                    aria-label={`Delete ${describeBounds(range)}`}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </TableRegion>
       )}
 
       {editing !== null ? <RangeFormDialog {...(editing === 'new' ? {} : { range: editing })} onClose={() => setEditing(null)} /> : null}
