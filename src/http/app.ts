@@ -26,7 +26,13 @@ declare module 'fastify' {
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Builds the Fastify application of one Gatehouse node; the caller listens. */
-export function buildApp(gatehouse: Gatehouse): FastifyInstance {
+export interface AppOptions {
+  /** False until start-up has finished; /healthz answers 503 until then. */
+  isReady?: () => boolean;
+}
+
+export function buildApp(gatehouse: Gatehouse, options: AppOptions = {}): FastifyInstance {
+  const isReady = options.isReady ?? (() => true);
   const { config } = gatehouse;
   const trust = compileProxyTrust(config.trustProxy, config.trustProxyHeader);
   const publicOrigin = new URL(config.publicUrl).origin;
@@ -106,6 +112,7 @@ export function buildApp(gatehouse: Gatehouse): FastifyInstance {
   });
 
   app.get('/healthz', async (_request, reply) => {
+    if (!isReady()) return reply.status(503).send({ status: 'starting' });
     await gatehouse.store.db.selectFrom('accounts').select('id').limit(1).execute();
     return reply.send({ status: 'ok' });
   });

@@ -39,7 +39,8 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const gatehouse = await createGatehouse(config, logger, { listen: true });
-  const app = buildApp(gatehouse);
+  let ready = false;
+  const app = buildApp(gatehouse, { isReady: () => ready });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -76,6 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   // The passwords go to the terminal once, never into the log.
   if (demo) (options.printDemo ?? ((text) => process.stdout.write(`${text}\n`)))(formatDemoBanner(demo, config.publicUrl));
+  ready = true;
 
   return {
     app,
