@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { useLocation } from 'react-router';
 import { api } from '../api/client.ts';
 import type { Me, SessionInfo } from '../api/types.ts';
+import { AppOpening } from '../components/app-opening.tsx';
 import { DateTime } from '../components/date-time.tsx';
-import { EmptyState, ErrorMessage, Loading, StatusLine } from '../components/feedback.tsx';
+import { EmptyState, ErrorMessage, StatusLine } from '../components/feedback.tsx';
 import { useDocumentTitle } from '../components/page-title.ts';
-import { StandalonePage } from '../components/standalone-page.tsx';
-import { denialFrom, useAppState, useSessionGuard } from '../lib/app-state.tsx';
+import { useSessionGuard, useShowDenial } from '../lib/app-state.tsx';
 import { channelName } from '../lib/format.ts';
 import { useApiAction } from '../lib/use-api-action.ts';
 import { useLoad } from '../lib/use-load.ts';
@@ -62,8 +62,6 @@ async function loadConsole(): Promise<ConsoleData> {
 export function AgentConsole() {
   useDocumentTitle('Agent Console');
   const location = useLocation();
-  const navigate = useNavigate();
-  const { setDenial } = useAppState();
   const guard = useSessionGuard('agent-console');
   const { signOut, signingOut } = useSignOut('agent-console');
   const { state, reload } = useLoad(loadConsole, 'console');
@@ -71,13 +69,7 @@ export function AgentConsole() {
   const wasSignedIn = useRef(false);
   if (state.status === 'ready') wasSignedIn.current = true;
 
-  const deniedError = state.status === 'error' && state.error.code === 'IP_NOT_ALLOWED' ? state.error : null;
-  useEffect(() => {
-    if (deniedError) {
-      setDenial(denialFrom(deniedError, 'agent-console', true));
-      navigate('/agent-console/access-denied', { replace: true });
-    }
-  }, [deniedError, navigate, setDenial]);
+  useShowDenial(state.status === 'error' ? state.error : null, 'agent-console');
 
   // Checks the session now and then, and when the window regains focus, so
   // that a session the allowlist ended shows the denied page promptly.
@@ -92,27 +84,9 @@ export function AgentConsole() {
     };
   }, [ready, reload]);
 
-  if (state.status === 'loading') {
-    return (
-      <StandalonePage>
-        <Loading label="Opening the Agent Console…" />
-      </StandalonePage>
-    );
-  }
-  if (state.status === 'error') {
-    const { code } = state.error;
-    if (code === 'UNAUTHENTICATED') {
-      const to = `/agent-console/sign-in?next=${encodeURIComponent(location.pathname)}`;
-      return <Navigate to={to} replace state={wasSignedIn.current ? { reason: 'expired' } : null} />;
-    }
-    if (code === 'AGENT_DISABLED') return <Navigate to="/agent-console/sign-in" replace state={{ reason: 'disabled' }} />;
-    if (code === 'IP_NOT_ALLOWED') return <Loading />;
-    return (
-      <StandalonePage>
-        <h1>The Agent Console could not open</h1>
-        <ErrorMessage error={state.error} onRetry={reload} />
-      </StandalonePage>
-    );
+  if (state.status !== 'ready') {
+    const signInState = wasSignedIn.current ? { reason: 'expired' as const } : null;
+    return <AppOpening channel="agent-console" state={state} onRetry={reload} next={location.pathname} signInState={signInState} />;
   }
 
   const { me } = state.data;

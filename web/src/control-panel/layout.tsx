@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useCallback, useMemo, useState } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { api, isApiError } from '../api/client.ts';
 import type { Me } from '../api/types.ts';
-import { ErrorMessage, Loading } from '../components/feedback.tsx';
-import { StandalonePage } from '../components/standalone-page.tsx';
-import { denialFrom, useAppState, useSessionGuard } from '../lib/app-state.tsx';
+import { AppOpening } from '../components/app-opening.tsx';
+import { useSessionGuard, useShowDenial } from '../lib/app-state.tsx';
 import { useLoad } from '../lib/use-load.ts';
 import { NoPermission, WrongChannel } from '../pages/access-pages.tsx';
 import { useSignOut } from '../lib/use-sign-out.ts';
@@ -18,20 +17,11 @@ function canManageSecurity(me: Me): boolean {
 /** Renders the Control Panel: reads the session, then shows the navigation and the page, or a page that explains why not. */
 export function ControlPanelLayout() {
   const location = useLocation();
-  const { setDenial } = useAppState();
   const guard = useSessionGuard('control-panel');
   const { signOut, signingOut } = useSignOut('control-panel');
   const { state, reload } = useLoad(() => api.me(), 'me');
   const [pending, setPending] = useState<PendingLockout | null>(null);
-  const navigate = useNavigate();
-
-  const deniedError = state.status === 'error' && state.error.code === 'IP_NOT_ALLOWED' ? state.error : null;
-  useEffect(() => {
-    if (deniedError) {
-      setDenial(denialFrom(deniedError, 'control-panel', true));
-      navigate('/control-panel/access-denied', { replace: true });
-    }
-  }, [deniedError, navigate, setDenial]);
+  useShowDenial(state.status === 'error' ? state.error : null, 'control-panel');
 
   const me = state.status === 'ready' ? state.data : null;
   const runChange = useCallback(
@@ -51,26 +41,8 @@ export function ControlPanelLayout() {
   );
   const context = useMemo(() => (me ? { me, guard, runChange } : null), [me, guard, runChange]);
 
-  if (state.status === 'loading') {
-    return (
-      <StandalonePage>
-        <Loading label="Opening the Control Panel…" />
-      </StandalonePage>
-    );
-  }
-  if (state.status === 'error') {
-    const { code } = state.error;
-    if (code === 'UNAUTHENTICATED') {
-      return <Navigate to={`/control-panel/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
-    }
-    if (code === 'AGENT_DISABLED') return <Navigate to="/control-panel/sign-in" replace state={{ reason: 'disabled' }} />;
-    if (code === 'IP_NOT_ALLOWED') return <Loading />;
-    return (
-      <StandalonePage>
-        <h1>The Control Panel could not open</h1>
-        <ErrorMessage error={state.error} onRetry={reload} />
-      </StandalonePage>
-    );
+  if (state.status !== 'ready') {
+    return <AppOpening channel="control-panel" state={state} onRetry={reload} next={location.pathname + location.search} />;
   }
 
   if (state.data.channel !== 'control-panel') {

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../api/client.ts';
 import type { Denial, WebChannel } from '../api/types.ts';
@@ -63,6 +63,24 @@ export function denialFrom(error: ApiError, channel: WebChannel, sessionEnded: b
     ...(typeof authorizationTicket === 'string' ? { authorizationTicket } : {}),
     sessionEnded,
   };
+}
+
+/**
+ * Shows the denied page when `error` is IP_NOT_ALLOWED. A web app calls this
+ * with the error of its first request, which the allowlist denied and which
+ * ended the session.
+ */
+export function useShowDenial(error: ApiError | null, channel: WebChannel): void {
+  const navigate = useNavigate();
+  const { setDenial } = useAppState();
+  const deniedError = error?.code === 'IP_NOT_ALLOWED' ? error : null;
+
+  useEffect(() => {
+    if (deniedError) {
+      setDenial(denialFrom(deniedError, channel, true));
+      navigate(`/${channel}/access-denied`, { replace: true });
+    }
+  }, [deniedError, channel, navigate, setDenial]);
 }
 
 /**
