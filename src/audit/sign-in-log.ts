@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Channel } from '../allowlist/policy.ts';
 import { newId } from '../store/ids.ts';
 import type { Database } from '../store/schema.ts';
 import { toPage, type Page } from './audit-log.ts';
@@ -10,7 +11,7 @@ export interface SignInRecordInput {
   accountId: string;
   agentId: string | null;
   email: string;
-  channel: string;
+  channel: Channel;
   address: string | null;
   outcome: SignInOutcome;
   reason?: string | null;
@@ -22,7 +23,7 @@ export interface SignInRecord {
   agentId: string | null;
   agentName: string | null;
   email: string;
-  channel: string;
+  channel: Channel;
   address: string | null;
   outcome: SignInOutcome;
   reason: string | null;
@@ -74,7 +75,7 @@ export async function listSignIns(db: Kysely<Database>, query: SignInQuery): Pro
     agentId: row.agent_id,
     agentName: row.agent_name,
     email: row.email,
-    channel: row.channel,
+    channel: row.channel as Channel,
     address: row.address,
     outcome: row.outcome as SignInOutcome,
     reason: row.reason,
