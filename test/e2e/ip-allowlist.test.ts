@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { addresses, launchBrowser, openClient, signIn, startGatehouse, type BrowserHandle, type Client, type Gatehouse } from './harness.ts';
 
 let gatehouse: Gatehouse;
@@ -22,6 +22,11 @@ async function rangeRows(): Promise<string[]> {
 /** Returns the cells of column `index` of the allowed IP list. */
 async function rangeColumn(index: number): Promise<string[]> {
   return page.getByRole('region', { name: 'Allowed IP ranges' }).locator(`tbody tr td:nth-child(${index + 1})`).allInnerTexts();
+}
+
+/** Returns true when the element that `locator` finds has keyboard focus. */
+async function hasFocus(locator: Locator): Promise<boolean> {
+  return (await locator.and(page.locator(':focus')).count()) === 1;
 }
 
 /** Returns the aria-checked state of the switch labelled `name`. */
@@ -64,6 +69,7 @@ describe('Control Panel IP allowlist', () => {
     await page.getByRole('switch', { name: 'IP Allowlist', exact: true }).click();
     await page.getByTestId('allowlist-notice').waitFor();
     assert.equal(await switchState('IP Allowlist'), 'true');
+    assert.ok(await hasFocus(page.getByRole('switch', { name: 'IP Allowlist', exact: true })), 'the switch keeps focus');
     assert.match(await page.getByTestId('allowlist-notice').innerText(), /no IP ranges/);
 
     await page.getByRole('switch', { name: 'IP Allowlist', exact: true }).click();
@@ -80,12 +86,22 @@ describe('Control Panel IP allowlist', () => {
     await startError.waitFor();
     assert.match(await startError.innerText(), /192\.168\.1\.0\/24/);
     assert.equal(await dialog.getByLabel('Start IP').getAttribute('aria-invalid'), 'true');
+    assert.equal(await startError.getAttribute('role'), 'alert');
+    assert.ok(await hasFocus(dialog.getByLabel('Start IP')), 'focus moves to the field with the error');
 
     await dialog.getByLabel('Start IP').fill('10.0.0.9');
     await dialog.getByLabel('End IP').fill('10.0.0.1');
     await dialog.getByRole('button', { name: 'Add range' }).click();
     await dialog.getByLabel('End IP').and(page.locator('[aria-invalid="true"]')).waitFor();
     assert.equal(await dialog.getByLabel('Start IP').getAttribute('aria-invalid'), null);
+    assert.ok(await hasFocus(dialog.getByLabel('End IP')), 'focus moves to End IP');
+
+    await dialog.getByLabel('End IP').fill('');
+    await dialog.getByLabel('Expires (optional)').fill('2020-01-01T10:00');
+    await dialog.getByRole('button', { name: 'Add range' }).click();
+    await dialog.getByLabel('Expires (optional)').and(page.locator('[aria-invalid="true"]')).waitFor();
+    assert.equal(await dialog.locator('.field-error').innerText(), 'This time has passed. Choose a time in the future.');
+    assert.ok(await hasFocus(dialog.getByLabel('Expires (optional)')), 'focus moves to Expires');
 
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -161,6 +177,13 @@ describe('Control Panel IP allowlist', () => {
     await confirm.getByRole('button', { name: 'Delete range' }).click();
     const lockout = page.getByRole('alertdialog', { name: 'This change would lock you out' });
     await lockout.waitFor();
+    // The range being deleted is the one that allows this address, so it cannot be added again first.
+    await lockout.getByRole('button', { name: 'Add my IP and save' }).click();
+    const existing = lockout.getByTestId('lockout-existing-range');
+    await existing.waitFor();
+    assert.match(await existing.innerText(), /is the range that this change deletes or edits/);
+    assert.equal(await lockout.getByRole('button', { name: 'Add my IP and save' }).count(), 0);
+    assert.equal(await lockout.getByRole('button', { name: 'Save anyway' }).count(), 1);
     await lockout.getByRole('button', { name: 'Cancel' }).click();
     await lockout.waitFor({ state: 'detached' });
     await confirm.getByRole('button', { name: 'Cancel' }).click();
@@ -170,6 +193,8 @@ describe('Control Panel IP allowlist', () => {
     await page.getByRole('alertdialog', { name: 'Delete 100.64.0.1?' }).getByRole('button', { name: 'Delete range' }).click();
     await page.getByRole('status').filter({ hasText: 'Deleted 100.64.0.1.' }).waitFor();
     assert.equal((await rangeRows()).length, 3);
+    // 100.64.0.1 was the first row, so the Edit button of the row that took its place gets focus.
+    assert.ok(await hasFocus(page.getByRole('button', { name: `Edit ${addresses.home}` })), 'focus moves to the next row');
   });
 
   it('checks an address per channel', async () => {
@@ -249,11 +274,46 @@ describe('Control Panel IP allowlist', () => {
     await page.getByRole('button', { name: 'Done' }).click();
     assert.equal(await page.getByTestId('generated-password').count(), 0);
 
+    const permission = page.getByLabel('manage_security permission of Maria Lopez');
+    await permission.click();
+    await page.getByRole('status').filter({ hasText: 'Maria Lopez can now manage security settings.' }).waitFor();
+    assert.ok(await hasFocus(permission), 'the checkbox keeps focus');
+    await permission.click();
+    await page.getByRole('status').filter({ hasText: 'Maria Lopez can no longer manage security settings.' }).waitFor();
+
     await page.getByLabel('Role of Maria Lopez').selectOption('admin');
     await page.getByRole('status').filter({ hasText: 'Maria Lopez is now an admin.' }).waitFor();
     await page.getByRole('button', { name: 'Disable Maria Lopez' }).click();
     await page.getByRole('button', { name: 'Enable Maria Lopez' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Disable Demo Admin' }).count(), 0, 'no one can disable themselves');
+  });
+
+  it('security manager cannot change admins', async () => {
+    const created = await admin.context.request.post('/api/v1/agents', {
+      data: { email: 'sam@demo.example', name: 'Sam Security', manageSecurity: true, password: 'sam-security-password-1' },
+    });
+    assert.equal(created.status(), 201, await created.text());
+    await admin.context.request.post('/api/v1/agents', { data: { email: 'pia@demo.example', name: 'Pia Plain', password: 'pia-plain-password-1' } });
+
+    const manager = await openClient(browser.browser, gatehouse, addresses.home);
+    try {
+      await signIn(manager.page, 'control-panel', 'sam@demo.example', 'sam-security-password-1');
+      await manager.page.getByRole('link', { name: 'Agents' }).click();
+      await manager.page.getByRole('region', { name: 'Agents' }).waitFor();
+      const disableAdmin = manager.page.getByRole('button', { name: 'Disable Demo Admin' });
+      assert.equal(await disableAdmin.isDisabled(), true, 'an admin cannot be disabled by a non-admin');
+      assert.equal(await manager.page.getByRole('button', { name: 'Enable Maria Lopez' }).isDisabled(), true);
+      assert.match((await disableAdmin.getAttribute('aria-describedby')) ?? '', /admins-only-/);
+      await manager.page.getByRole('row').filter({ hasText: 'Demo Admin' }).getByText('Only admins can change admins.').waitFor();
+
+      const disablePlain = manager.page.getByRole('button', { name: 'Disable Pia Plain' });
+      assert.equal(await disablePlain.isDisabled(), false, 'plain agents stay manageable');
+      await disablePlain.click();
+      await manager.page.getByRole('status').filter({ hasText: 'Pia Plain is disabled' }).waitFor();
+      assert.deepEqual(manager.consoleErrors, []);
+    } finally {
+      await manager.close();
+    }
   });
 
   it('works at 360 px with the keyboard', async () => {

@@ -22,7 +22,7 @@ export function Field({ label, hint, error, className, ...input }: FieldProps) {
         </p>
       ) : null}
       {error ? (
-        <p id={errorId} className="field-error">
+        <p id={errorId} className="field-error" role="alert">
           {error}
         </p>
       ) : null}

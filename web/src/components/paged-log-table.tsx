@@ -15,15 +15,17 @@ interface PagedLogTableProps<T> {
   columns: ReactNode;
   /** Renders one entry as a table row with its `key`. */
   renderRow(item: T): ReactNode;
+  /** Shows each row as a card at narrow widths; see TableRegion. */
+  stacked?: boolean;
 }
 
 /** Renders a page of a log as a table with Newer and Older buttons, and its loading, error and empty states. */
-export function PagedLogTable<T>({ log, label, loadingLabel, errorTitle, emptyText, columns, renderRow }: PagedLogTableProps<T>) {
+export function PagedLogTable<T>({ log, label, loadingLabel, errorTitle, emptyText, columns, renderRow, stacked = false }: PagedLogTableProps<T>) {
   return (
     <LoadStates state={log.state} onRetry={log.reload} loadingLabel={loadingLabel} errorTitle={errorTitle} isEmpty={(page) => page.items.length === 0} empty={<p>{emptyText}</p>}>
       {(page) => (
         <>
-          <TableRegion label={label}>
+          <TableRegion label={label} stacked={stacked}>
             <thead>
               <tr>{columns}</tr>
             </thead>

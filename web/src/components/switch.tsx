@@ -23,8 +23,12 @@ export function Switch({ label, checked, onChange, busy = false, disabled = fals
         aria-labelledby={labelId}
         aria-describedby={children ? descriptionId : undefined}
         aria-busy={busy || undefined}
-        disabled={disabled || busy}
-        onClick={() => onChange(!checked)}
+        // While busy the switch stays focusable (aria-disabled, not disabled), so that keyboard focus does not fall back to the page.
+        aria-disabled={busy || undefined}
+        disabled={disabled}
+        onClick={() => {
+          if (!busy) onChange(!checked);
+        }}
       >
         <span className="switch-track" aria-hidden="true">
           <span className="switch-thumb" />

@@ -7,16 +7,22 @@ interface TableRegionProps {
   tableTestId?: string;
   /** The caption, head and body of the table. */
   children: ReactNode;
+  /**
+   * Shows each row as a card at narrow widths, with each cell's `data-label`
+   * above its value, so that no column and no row button is off-screen.
+   */
+  stacked?: boolean;
 }
 
 /**
  * Renders a table inside a labelled region that scrolls sideways on narrow
- * screens. The region is focusable so that keyboard users can scroll it.
+ * screens, unless it is `stacked`. The region is focusable so that keyboard
+ * users can scroll it.
  */
-export function TableRegion({ label, tableTestId, children }: TableRegionProps) {
+export function TableRegion({ label, tableTestId, children, stacked = false }: TableRegionProps) {
   return (
     <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
-      <table className="table" data-testid={tableTestId}>
+      <table className={stacked ? 'table table-stacked' : 'table'} data-testid={tableTestId}>
         {children}
       </table>
     </div>

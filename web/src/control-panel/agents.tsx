@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import type { Agent, Role } from '../api/types.ts';
 import { DialogActions } from '../components/dialog-actions.tsx';
@@ -9,6 +9,7 @@ import { LoadStates } from '../components/load-states.tsx';
 import { useDocumentTitle } from '../components/page-title.ts';
 import { ActionsHeader, TableRegion } from '../components/table-region.tsx';
 import { useApiActions, useDialogAction } from '../lib/use-api-action.ts';
+import { useFocusFirstError } from '../lib/use-focus-first-error.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useControlPanel } from './context.ts';
 
@@ -38,8 +39,8 @@ export function AgentsPage() {
       <p className="breadcrumb">Global Settings › Team</p>
       <h1>Agents</h1>
       <p className="lead">
-        Agents of {me.account.name}. Admins and agents with the manage_security permission can use the Control Panel; only admins can change roles
-        and permissions.
+        Agents of {me.account.name}. Admins and agents with the manage_security permission can use the Control Panel. Only admins can change roles
+        and permissions, and only admins can disable or enable an admin or an agent with manage_security.
       </p>
       <div className="toolbar">
         <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
@@ -58,7 +59,7 @@ export function AgentsPage() {
         empty={<p>This account has no agents yet.</p>}
       >
         {(data) => (
-          <TableRegion label="Agents">
+          <TableRegion label="Agents" stacked>
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -73,63 +74,79 @@ export function AgentsPage() {
               {data.agents.map((agent) => {
                 const isSelf = agent.id === me.agent.id;
                 const busy = updates.running === agent.id;
+                // The server rejects any change by a non-admin to an admin or to another agent with manage_security.
+                const onlyAdminsChange = !isAdmin && !isSelf && (agent.role === 'admin' || agent.manageSecurity);
                 return (
                   <tr key={agent.id} className={agent.disabled ? 'row-muted' : undefined}>
-                    <td>
+                    <td data-label="Name">
                       {agent.name}
                       {isSelf ? <span className="badge badge-after">You</span> : null}
                     </td>
-                    <td>{agent.email}</td>
-                    <td>
+                    <td data-label="Email">{agent.email}</td>
+                    <td data-label="Role">
                       <label className="visually-hidden" htmlFor={`role-${agent.id}`}>
                         Role of {agent.name}
                       </label>
                       <select
                         id={`role-${agent.id}`}
                         value={agent.role}
-                        disabled={!isAdmin || isSelf || busy}
-                        onChange={(event) => void update(agent, { role: event.target.value as Role }, `${agent.name} is now ${event.target.value === 'admin' ? 'an admin' : 'an agent'}.`)}
+                        disabled={!isAdmin || isSelf}
+                        aria-disabled={busy || undefined}
+                        onChange={(event) => {
+                          if (busy) return;
+                          void update(agent, { role: event.target.value as Role }, `${agent.name} is now ${event.target.value === 'admin' ? 'an admin' : 'an agent'}.`);
+                        }}
                       >
                         <option value="agent">Agent</option>
                         <option value="admin">Admin</option>
                       </select>
                     </td>
-                    <td>
+                    <td data-label="manage_security">
                       <label className="checkbox">
                         <input
                           type="checkbox"
                           checked={agent.manageSecurity || agent.role === 'admin'}
-                          disabled={!isAdmin || agent.role === 'admin' || busy}
-                          onChange={(event) =>
+                          disabled={!isAdmin || agent.role === 'admin'}
+                          aria-disabled={busy || undefined}
+                          onChange={(event) => {
+                            if (busy) return;
                             void update(
                               agent,
                               { manageSecurity: event.target.checked },
                               event.target.checked ? `${agent.name} can now manage security settings.` : `${agent.name} can no longer manage security settings.`,
-                            )
-                          }
+                            );
+                          }}
                         />
                         <span className="visually-hidden">manage_security permission of {agent.name}</span>
                         {agent.role === 'admin' ? <span className="muted">Included in admin</span> : null}
                       </label>
                     </td>
-                    <td>{agent.disabled ? <span className="badge badge-danger">Disabled</span> : <span className="badge badge-success">Active</span>}</td>
+                    <td data-label="Status">{agent.disabled ? <span className="badge badge-danger">Disabled</span> : <span className="badge badge-success">Active</span>}</td>
                     <td className="cell-actions">
                       {!isSelf ? (
                         <button
                           type="button"
                           className={`button button-small${agent.disabled ? '' : ' button-danger-quiet'}`}
-                          disabled={busy}
-                          onClick={() =>
+                          disabled={onlyAdminsChange}
+                          aria-disabled={busy || undefined}
+                          aria-describedby={onlyAdminsChange ? `admins-only-${agent.id}` : undefined}
+                          onClick={() => {
+                            if (busy) return;
                             void update(
                               agent,
                               { disabled: !agent.disabled },
                               agent.disabled ? `${agent.name} can sign in again.` : `${agent.name} is disabled and signed out everywhere.`,
-                            )
-                          }
+                            );
+                          }}
                           aria-label={`${agent.disabled ? 'Enable' : 'Disable'} ${agent.name}`}
                         >
                           {agent.disabled ? 'Enable' : 'Disable'}
                         </button>
+                      ) : null}
+                      {onlyAdminsChange ? (
+                        <span id={`admins-only-${agent.id}`} className="cell-note">
+                          Only admins can change {agent.role === 'admin' ? 'admins' : 'agents with manage_security'}.
+                        </span>
                       ) : null}
                       {updates.failure && updates.failure.key === agent.id ? <ErrorMessage error={updates.failure.error} /> : null}
                     </td>
@@ -197,6 +214,8 @@ function AddAgentDialog({ canAddAdmins, onClose, onCreated }: { canAddAdmins: bo
   const [role, setRole] = useState<Role>('agent');
   const [manageSecurity, setManageSecurity] = useState(false);
   const { running, error, run } = useDialogAction();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -210,7 +229,7 @@ function AddAgentDialog({ canAddAdmins, onClose, onCreated }: { canAddAdmins: bo
   const fieldError = (field: string) => (error && error.field === field ? error.message : undefined);
   return (
     <Dialog title="Add agent" onClose={onClose}>
-      <form className="form" onSubmit={submit}>
+      <form className="form" onSubmit={submit} ref={formRef}>
         {error && error.field !== 'email' && error.field !== 'name' ? <ErrorMessage error={error} /> : null}
         <Field label="Email" type="email" value={email} onChange={(event) => setEmail(event.target.value)} required autoComplete="off" data-autofocus error={fieldError('email')} />
         <Field

@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, isApiError, isHandled, type ApiError } from '../api/client.ts';
 import { Dialog } from '../components/dialog.tsx';
 import { ErrorMessage } from '../components/feedback.tsx';
+import type { RangeView } from '../api/types.ts';
+import { describeBounds } from '../lib/format.ts';
 import type { ChangeOutcome, ChangeRequest } from './context.ts';
 
 export interface PendingLockout {
@@ -24,6 +26,13 @@ interface LockoutDialogProps {
 export function LockoutDialog({ pending, guard, onDone }: LockoutDialogProps) {
   const [busy, setBusy] = useState<'add' | 'save' | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  // Set when "Add my IP and save" met a range with the same bounds (409 ALREADY_EXISTS): the change itself deletes or edits that range.
+  const [existing, setExisting] = useState<{ range: RangeView | undefined; expired: boolean } | null>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    // "Add my IP and save" had focus and is gone now, so Cancel takes it.
+    if (existing !== null) cancelRef.current?.focus();
+  }, [existing]);
 
   function finish(outcome: ChangeOutcome) {
     pending.resolve(outcome);
@@ -42,7 +51,11 @@ export function LockoutDialog({ pending, guard, onDone }: LockoutDialogProps) {
     try {
       await guard(api.addRange({ input: pending.address, label: pending.label }));
     } catch (caught) {
-      // The address could not be added (for example, it is listed but expired): stay, so the agent can choose again.
+      if (isApiError(caught) && caught.code === 'ALREADY_EXISTS' && !isHandled(caught)) {
+        await showExistingRange(caught);
+        return;
+      }
+      // The address could not be added: stay, so the agent can choose again.
       if (isApiError(caught) && !isHandled(caught)) {
         setError(caught);
         setBusy(null);
@@ -58,6 +71,18 @@ export function LockoutDialog({ pending, guard, onDone }: LockoutDialogProps) {
     } catch (caught) {
       fail(caught);
     }
+  }
+
+  async function showExistingRange(caught: ApiError) {
+    const rangeId = typeof caught.details.rangeId === 'string' ? caught.details.rangeId : undefined;
+    let range: RangeView | undefined;
+    try {
+      range = (await guard(api.allowlist())).ranges.find((candidate) => candidate.id === rangeId);
+    } catch {
+      // The explanation below also reads without the range's label.
+    }
+    setExisting({ range, expired: caught.details.expired === true });
+    setBusy(null);
   }
 
   async function saveAnyway() {
@@ -81,14 +106,31 @@ export function LockoutDialog({ pending, guard, onDone }: LockoutDialogProps) {
           would be signed out, and you could not sign in again from here.
         </p>
       )}
-      {pending.address !== null ? (
+      {pending.address !== null && existing === null ? (
         <p>
           “Add my IP and save” first adds {pending.address} to the allowed IP list, then saves your change. “Save anyway” saves it as it is.
         </p>
       ) : null}
+      {existing !== null ? (
+        <div className="alert alert-warning" role="alert" data-testid="lockout-existing-range">
+          {existing.expired ? (
+            <p>
+              {pending.address} is in the list already as {existing.range ? `“${existing.range.label}”` : 'a range'}, but that range has expired.
+              Choose Cancel and edit the expiry of that range instead, or save your change anyway.
+            </p>
+          ) : (
+            <p>
+              The range that allows your IP address {pending.address}
+              {existing.range ? `, ${describeBounds(existing.range)} (“${existing.range.label}”),` : ''} is the range that this change deletes or
+              edits, so Gatehouse cannot add your IP again while it is in the list. “Save anyway” makes the change, and you lose access from{' '}
+              {pending.address}. “Cancel” keeps everything as it was.
+            </p>
+          )}
+        </div>
+      ) : null}
       {error ? <ErrorMessage error={error} /> : null}
       <div className="dialog-actions">
-        {pending.address !== null ? (
+        {pending.address !== null && existing === null ? (
           <button type="button" className="button button-primary" data-autofocus onClick={() => void addMyAddressAndSave()} disabled={busy !== null}>
             {busy === 'add' ? 'Adding your IP…' : 'Add my IP and save'}
           </button>
@@ -100,6 +142,7 @@ export function LockoutDialog({ pending, guard, onDone }: LockoutDialogProps) {
           type="button"
           className="button"
           data-autofocus={pending.address === null ? true : undefined}
+          ref={cancelRef}
           onClick={() => finish('cancelled')}
           disabled={busy !== null}
         >

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import type { Agent, SignInOutcome, SignInRecord } from '../api/types.ts';
 import { DateTime } from '../components/date-time.tsx';
@@ -13,6 +13,7 @@ import { ActionsHeader } from '../components/table-region.tsx';
 import { channelName, channelNames, outcomeNames, reasonText } from '../lib/format.ts';
 import { findRangeContaining } from '../lib/ip-order.ts';
 import { useDialogAction } from '../lib/use-api-action.ts';
+import { useFocusFirstError } from '../lib/use-focus-first-error.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { usePagedLog } from '../lib/use-paged-log.ts';
 import { useControlPanel } from './context.ts';
@@ -82,6 +83,7 @@ export function SignInLogPage() {
       <PagedLogTable
         log={log}
         label="Sign-in log entries"
+        stacked
         loadingLabel="Loading the sign-in log…"
         errorTitle="The sign-in log could not be loaded."
         emptyText={filters.outcome || filters.agentId || filters.channel ? 'No sign-in matches these filters.' : 'No sign-in has been recorded yet.'}
@@ -98,19 +100,19 @@ export function SignInLogPage() {
         }
         renderRow={(record) => (
           <tr key={record.id} data-outcome={record.outcome}>
-            <td>
+            <td data-label="When">
               <DateTime value={record.createdAt} />
             </td>
-            <td>
+            <td data-label="Agent">
               {agentLabel(record)}
               {record.agentName ? <span className="cell-note">{record.email}</span> : null}
             </td>
-            <td>{channelName(record.channel)}</td>
-            <td>{record.address === null ? <span className="muted">Unknown</span> : <span className="mono">{record.address}</span>}</td>
-            <td>
+            <td data-label="Channel">{channelName(record.channel)}</td>
+            <td data-label="IP address">{record.address === null ? <span className="muted">Unknown</span> : <span className="mono">{record.address}</span>}</td>
+            <td data-label="Outcome">
               <span className={`badge ${outcomeBadge(record.outcome)}`}>{outcomeNames[record.outcome] ?? record.outcome}</span>
             </td>
-            <td>{reasonText(record.reason)}</td>
+            <td data-label="Details">{reasonText(record.reason)}</td>
             <td className="cell-actions">
               {(record.outcome === 'ip-not-allowed' || record.outcome === 'session-ended') && record.address !== null ? (
                 isListed(record.address) ? (
@@ -146,6 +148,8 @@ function AddAddressDialog({ record, onClose, onAdded }: { record: SignInRecord; 
   const address = record.address ?? '';
   const [label, setLabel] = useState(`${agentLabel(record)} (from the sign-in log)`);
   const { running, error, run } = useDialogAction();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -161,7 +165,7 @@ function AddAddressDialog({ record, onClose, onAdded }: { record: SignInRecord; 
 
   return (
     <Dialog title={`Add ${address} to the allowlist`} onClose={onClose}>
-      <form className="form" onSubmit={submit}>
+      <form className="form" onSubmit={submit} ref={formRef}>
         <p>
           {agentLabel(record)} was denied from <strong className="mono">{address}</strong> on the {channelName(record.channel)}. Adding the address lets
           every agent of the account sign in from it.

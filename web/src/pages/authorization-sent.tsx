@@ -32,7 +32,7 @@ export function AuthorizationSent({ channel }: { channel: WebChannel }) {
         The link works once and expires at <DateTime value={sentAuthorization.expiresAt} />. You can open it on any device: Gatehouse adds the
         address of this sign-in, not the address of the device that opens the link.
       </p>
-      <p>If you did not try to sign in, do not open the link, and change your password.</p>
+      <p>If this was not you, do not open the link, and change your password.</p>
       <div className="actions">
         <Link to={`/${channel}/sign-in`} className="button button-primary">
           Sign in after confirming

@@ -1,6 +1,12 @@
+import { useState } from 'react';
 import { api } from '../../api/client.ts';
+import type { AllowlistView } from '../../api/types.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
+import { Dialog } from '../../components/dialog.tsx';
 import { ErrorMessage, Notice } from '../../components/feedback.tsx';
 import { Switch } from '../../components/switch.tsx';
+import { describeBounds } from '../../lib/format.ts';
+import { compareAddresses } from '../../lib/ip-order.ts';
 import { useApiActions } from '../../lib/use-api-action.ts';
 import { useControlPanel } from '../context.ts';
 import { useAllowlistTab } from './allowlist-context.ts';
@@ -33,18 +39,38 @@ export function AdvancedSettings() {
       ),
     );
 
-  // Reads the list again before each step, so that a retry from the lockout
-  // dialog neither adds the placeholder twice nor works from a stale version.
-  const blockMobileApp = () =>
+  // Whether the list needs the placeholder is decided when the agent starts
+  // the action. The list is read again before each attempt, so that a retry
+  // from the lockout dialog neither adds the placeholder twice nor works from
+  // a stale version. When the settings change fails, for example with
+  // WOULD_LOCK_OUT, the placeholder is deleted again, so that Cancel in the
+  // lockout dialog leaves the list as it was.
+  const blockMobileApp = (needsPlaceholder: boolean) =>
     run('block', () =>
       change(async (options) => {
         const current = await guard(api.allowlist());
-        if (current.ranges.length === 0) {
-          await api.addRange({ input: placeholderAddress, label: placeholderLabel }, { confirmLockout: options.confirmLockout });
+        let placeholderId: string | undefined;
+        if (needsPlaceholder && !current.ranges.some((range) => range.start === placeholderAddress && range.end === placeholderAddress)) {
+          const added = await api.addRange({ input: placeholderAddress, label: placeholderLabel }, { confirmLockout: options.confirmLockout });
+          placeholderId = added.range.id;
         }
-        return api.updateAllowlist({ enabled: true, mobileEnforced: true }, { confirmLockout: options.confirmLockout });
-      }, `The mobile app is now allowed only from the addresses in the list.`),
+        try {
+          return await api.updateAllowlist({ enabled: true, mobileEnforced: true }, { confirmLockout: options.confirmLockout });
+        } catch (error) {
+          if (placeholderId !== undefined) await api.deleteRange(placeholderId);
+          throw error;
+        }
+      }, describeRestriction),
     );
+
+  // The action restricts the Control Panel and the Agent Console too when it
+  // switches the allowlist on or fills an empty list, so it requests confirmation first.
+  const restrictsWebChannels = !view.enabled || view.ranges.length === 0;
+  const [confirming, setConfirming] = useState(false);
+  function startBlocking() {
+    if (restrictsWebChannels) setConfirming(true);
+    else void blockMobileApp(false);
+  }
 
   const mobileBlocked = view.enabled && view.mobileEnforced && view.ranges.length > 0;
   const errorFor = (setting: Setting) => (failure && failure.key === setting ? <ErrorMessage error={failure.error} /> : null);
@@ -73,6 +99,7 @@ export function AdvancedSettings() {
         {mobileBlocked ? (
           <Notice tone="success">
             <p>The mobile app is allowed only from the addresses in the allowed IP list.</p>
+            <p>The Control Panel and the Agent Console are allowed only from the same addresses.</p>
           </Notice>
         ) : view.ranges.length === 0 ? (
           <>
@@ -86,7 +113,7 @@ export function AdvancedSettings() {
                 of your offices and VPN too, or your agents will be denied.
               </p>
             </Notice>
-            <button type="button" className="button button-primary" onClick={() => void blockMobileApp()} disabled={busy !== null}>
+            <button type="button" className="button button-primary" onClick={startBlocking} disabled={busy !== null}>
               {busy === 'block' ? 'Blocking…' : `Add ${placeholderAddress} and block the mobile app`}
             </button>
           </>
@@ -96,12 +123,30 @@ export function AdvancedSettings() {
               This switches on {view.enabled ? '' : 'the IP allowlist and '}“IP Allowlist for mobile access”, so the mobile app works only from the{' '}
               {view.ranges.length} {view.ranges.length === 1 ? 'range' : 'ranges'} in the list.
             </p>
-            <button type="button" className="button button-primary" onClick={() => void blockMobileApp()} disabled={busy !== null}>
+            {!view.enabled ? (
+              <Notice tone="warning">
+                <p>
+                  The IP allowlist is off. Switching it on also restricts the Control Panel and the Agent Console to the addresses in the list, so
+                  agents at other addresses are denied.
+                </p>
+              </Notice>
+            ) : null}
+            <button type="button" className="button button-primary" onClick={startBlocking} disabled={busy !== null}>
               {busy === 'block' ? 'Blocking…' : 'Block the mobile app'}
             </button>
           </>
         )}
         {errorFor('block')}
+        {confirming ? (
+          <RestrictEveryChannelDialog
+            view={view}
+            onCancel={() => setConfirming(false)}
+            onConfirm={() => {
+              setConfirming(false);
+              void blockMobileApp(view.ranges.length === 0);
+            }}
+          />
+        ) : null}
       </section>
 
       <section className="setting" aria-labelledby="sessions-heading">
@@ -121,5 +166,53 @@ export function AdvancedSettings() {
         {errorFor('sessions')}
       </section>
     </div>
+  );
+}
+
+/** Lists the ranges not yet expired in address order, as in "192.0.2.1 and 203.0.113.10", shortened after four. */
+function describeActiveRanges(view: AllowlistView): string {
+  const bounds = view.ranges
+    .filter((range) => !range.expired)
+    .sort((a, b) => compareAddresses(a.start, b.start))
+    .map((range) => describeBounds(range));
+  if (bounds.length > 4) return `${bounds.slice(0, 3).join(', ')} and ${bounds.length - 3} more ranges`;
+  if (bounds.length <= 1) return bounds.join('');
+  return `${bounds.slice(0, -1).join(', ')} and ${bounds.at(-1)}`;
+}
+
+/** Builds the status after blocking the mobile app: which channels are now restricted to which addresses. */
+function describeRestriction(saved: AllowlistView): string {
+  const active = describeActiveRanges(saved);
+  if (active === '') return 'The IP allowlist is on for every channel, and every range in the list has expired, so Gatehouse denies every sign-in.';
+  return `The Control Panel, the Agent Console and the mobile app are now allowed only from ${active}. Agents at other addresses are denied.`;
+}
+
+interface RestrictEveryChannelDialogProps {
+  view: AllowlistView;
+  onCancel(): void;
+  onConfirm(): void;
+}
+
+/** Asks before "Block the mobile app" restricts the Control Panel and the Agent Console as well. */
+function RestrictEveryChannelDialog({ view, onCancel, onConfirm }: RestrictEveryChannelDialogProps) {
+  const empty = view.ranges.length === 0;
+  return (
+    <Dialog title="Restrict every channel?" onClose={onCancel} alert>
+      {empty ? (
+        <p>
+          Gatehouse will add <strong>{placeholderAddress}</strong> to the empty list and switch on the IP allowlist and “IP Allowlist for mobile
+          access”.
+        </p>
+      ) : (
+        <p>
+          Gatehouse will switch on the IP allowlist and “IP Allowlist for mobile access”. The list allows <strong>{describeActiveRanges(view)}</strong>.
+        </p>
+      )}
+      <p>
+        A list that is not empty also restricts the Control Panel and the Agent Console. Every agent, you included, is then allowed only from the
+        listed addresses on every channel, and agents at other addresses are denied at their next request.
+      </p>
+      <DialogActions label="Restrict every channel" runningLabel="Saving…" running={false} onCancel={onCancel} onConfirm={onConfirm} danger />
+    </Dialog>
   );
 }

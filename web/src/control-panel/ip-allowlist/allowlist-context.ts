@@ -6,11 +6,11 @@ export interface AllowlistTabContext {
   view: AllowlistView;
   /**
    * Runs a change with the lockout dialog, then reads the list again and
-   * shows `successMessage`. Returns `cancelled` when the agent cancelled the
-   * dialog. On 409 CONFLICT the list is reloaded and the error is thrown on
-   * to the caller.
+   * shows `successMessage`, which may be built from the saved allowlist.
+   * Returns `cancelled` when the agent cancelled the dialog. On 409 CONFLICT
+   * the list is reloaded and the error is thrown on to the caller.
    */
-  change(request: ChangeRequest, successMessage: string): Promise<ChangeOutcome>;
+  change(request: ChangeRequest, successMessage: string | ((saved: AllowlistView) => string)): Promise<ChangeOutcome>;
 }
 
 export function useAllowlistTab(): AllowlistTabContext {

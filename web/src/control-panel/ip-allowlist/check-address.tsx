@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { api, isApiError, isHandled } from '../../api/client.ts';
 import type { Channel, CheckResult } from '../../api/types.ts';
 import { Field } from '../../components/field.tsx';
@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/feedback.tsx';
 import { TableRegion } from '../../components/table-region.tsx';
 import { channelNames, describeBounds, reasonText } from '../../lib/format.ts';
 import { useApiAction } from '../../lib/use-api-action.ts';
+import { useFocusFirstError } from '../../lib/use-focus-first-error.ts';
 import { useControlPanel } from '../context.ts';
 import { useAllowlistTab } from './allowlist-context.ts';
 
@@ -18,6 +19,8 @@ export function CheckAddress() {
   const [address, setAddress] = useState('');
   const [result, setResult] = useState<CheckResult | null>(null);
   const { running: checking, error, run } = useApiAction();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
 
   function check(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -38,7 +41,7 @@ export function CheckAddress() {
   return (
     <div className="stack">
       <p>See what Gatehouse decides for a client address on each channel, with the allowlist as it is saved now.</p>
-      <form className="form form-inline" onSubmit={check}>
+      <form className="form form-inline" onSubmit={check} ref={formRef}>
         <Field
           label="IP address"
           hint="One IPv4 or IPv6 address, such as 203.0.113.10 or 2001:db8::1."

@@ -7,7 +7,8 @@ import { describeBounds } from '../../lib/format.ts';
 import { useDialogAction } from '../../lib/use-api-action.ts';
 import { useAllowlistTab } from './allowlist-context.ts';
 
-export function DeleteRangeDialog({ range, onClose }: { range: RangeView; onClose(): void }) {
+/** Asks to confirm deleting a range; calls `onDeleted` before `onClose` once the range is gone. */
+export function DeleteRangeDialog({ range, onDeleted, onClose }: { range: RangeView; onDeleted(range: RangeView): void; onClose(): void }) {
   const { view, change } = useAllowlistTab();
   const { running, error, run } = useDialogAction();
   const bounds = describeBounds(range);
@@ -15,7 +16,10 @@ export function DeleteRangeDialog({ range, onClose }: { range: RangeView; onClos
   function remove() {
     void run(async () => {
       const outcome = await change((options) => api.deleteRange(range.id, options), `Deleted ${bounds}.`);
-      if (outcome === 'saved') onClose();
+      if (outcome === 'saved') {
+        onDeleted(range);
+        onClose();
+      }
       return outcome;
     });
   }

@@ -24,14 +24,15 @@ export function IpAllowlistPage() {
 
   const view = state.status === 'ready' ? state.data : null;
   const change = useCallback(
-    async (request: ChangeRequest, successMessage: string) => {
+    async (request: ChangeRequest, successMessage: string | ((saved: AllowlistView) => string)) => {
       setStatus('');
       try {
         const outcome = await runChange(request, view?.version);
         if (outcome === 'saved') {
           // The caller's dialog closes only after this, so it never reveals a stale list.
-          setData(await guard(api.allowlist()));
-          setStatus(successMessage);
+          const saved = await guard(api.allowlist());
+          setData(saved);
+          setStatus(typeof successMessage === 'string' ? successMessage : successMessage(saved));
         }
         return outcome;
       } catch (error) {
@@ -96,7 +97,7 @@ export function IpAllowlistPage() {
       ) : null}
       {!view.enabled && view.ranges.length > 0 ? (
         <Notice tone="info">
-          <p>The IP allowlist is off, so the ranges below are not in force yet: agents can sign in from any address.</p>
+          <p>The IP allowlist is off, so the ranges in the allowed IP list are not in force: agents can sign in from any address.</p>
         </Notice>
       ) : null}
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { api, type ApiError } from '../../api/client.ts';
 import type { RangeInput, RangeView } from '../../api/types.ts';
 import { DialogActions } from '../../components/dialog-actions.tsx';
@@ -7,6 +7,7 @@ import { Field } from '../../components/field.tsx';
 import { errorText, ErrorMessage } from '../../components/feedback.tsx';
 import { describeBounds, fromLocalInputValue, toLocalInputValue } from '../../lib/format.ts';
 import { useDialogAction } from '../../lib/use-api-action.ts';
+import { useFocusFirstError } from '../../lib/use-focus-first-error.ts';
 import { useAllowlistTab } from './allowlist-context.ts';
 
 type FormField = 'start' | 'end' | 'label' | 'expiresAt';
@@ -30,23 +31,29 @@ function formFieldOf(error: ApiError): FormField | undefined {
 
 function fieldErrorText(error: ApiError): string {
   if (error.code === 'INVALID_ADDRESS' || error.code === 'INVALID_RANGE') return error.message;
+  // The form sends a valid ISO time, so the server rejects `expiresAt` only when that time has passed.
+  if (error.code === 'INVALID_REQUEST' && error.field === 'expiresAt') return 'This time has passed. Choose a time in the future.';
   return errorText(error);
 }
 
 interface RangeFormDialogProps {
   /** The range to edit; a new range when undefined. */
   range?: RangeView;
+  /** Focuses the Expires field instead of Start IP when the dialog opens. */
+  focusExpiry?: boolean;
   onClose(): void;
 }
 
 /** "New IP Range" and "Edit IP range": Start IP and End IP, label and expiry, with API errors shown at their field. */
-export function RangeFormDialog({ range, onClose }: RangeFormDialogProps) {
+export function RangeFormDialog({ range, focusExpiry = false, onClose }: RangeFormDialogProps) {
   const { change } = useAllowlistTab();
   const [start, setStart] = useState(range?.start ?? '');
   const [end, setEnd] = useState(range && range.end !== range.start ? range.end : '');
   const [label, setLabel] = useState(range?.label ?? '');
   const [expiresAt, setExpiresAt] = useState(toLocalInputValue(range?.expiresAt ?? null));
   const { running, error, run } = useDialogAction();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -72,7 +79,7 @@ export function RangeFormDialog({ range, onClose }: RangeFormDialogProps) {
 
   return (
     <Dialog title={title} onClose={onClose}>
-      <form className="form" onSubmit={submit}>
+      <form className="form" onSubmit={submit} ref={formRef}>
         {error && errorField === undefined ? <ErrorMessage error={error} /> : null}
         <div className="field-pair">
           <Field
@@ -84,7 +91,7 @@ export function RangeFormDialog({ range, onClose }: RangeFormDialogProps) {
             autoComplete="off"
             spellCheck={false}
             maxLength={200}
-            data-autofocus
+            data-autofocus={focusExpiry ? undefined : true}
             error={fieldError('start')}
           />
           <Field
@@ -112,6 +119,7 @@ export function RangeFormDialog({ range, onClose }: RangeFormDialogProps) {
           type="datetime-local"
           value={expiresAt}
           onChange={(event) => setExpiresAt(event.target.value)}
+          data-autofocus={focusExpiry ? true : undefined}
           error={fieldError('expiresAt')}
         />
         <DialogActions label={range ? 'Save changes' : 'Add range'} runningLabel="Saving…" running={running} onCancel={onClose} />

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { RangeView } from '../../api/types.ts';
 import { DateTime } from '../../components/date-time.tsx';
@@ -57,6 +57,9 @@ export function RangeList() {
   const [sort, setSort] = useState<Sort>({ key: 'start', ascending: true });
   const [editing, setEditing] = useState<RangeView | 'new' | null>(null);
   const [deleting, setDeleting] = useState<RangeView | null>(null);
+  // After a delete, focus moves to the Edit button of the row that took the deleted row's place, or to "New IP Range".
+  const [focusAfterDelete, setFocusAfterDelete] = useState<{ rangeId: string | null } | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   const addOwn = useApiAction();
 
   const rows = useMemo(() => {
@@ -66,6 +69,27 @@ export function RangeList() {
 
   const ownAddress = me.address;
   const ownRange = ownAddress === null ? undefined : findRangeContaining(view.ranges, ownAddress);
+  // "Add my current IP" fails with ALREADY_EXISTS and `expired` when an expired range has the same bounds: offer to edit its expiry.
+  const expiredOwnRange =
+    addOwn.error?.code === 'ALREADY_EXISTS' && addOwn.error.details.expired === true
+      ? view.ranges.find((range) => range.id === addOwn.error?.details.rangeId && range.expired)
+      : undefined;
+
+  useEffect(() => {
+    if (focusAfterDelete === null || deleting !== null) return;
+    const list = listRef.current;
+    const target =
+      (focusAfterDelete.rangeId === null ? null : list?.querySelector<HTMLElement>(`[data-range-id="${CSS.escape(focusAfterDelete.rangeId)}"] button`)) ??
+      list?.querySelector<HTMLElement>('[data-new-range]');
+    target?.focus();
+    setFocusAfterDelete(null);
+  }, [focusAfterDelete, deleting, rows]);
+
+  function deleted(range: RangeView) {
+    const index = rows.findIndex((row) => row.id === range.id);
+    const neighbour = rows[index + 1] ?? rows[index - 1];
+    setFocusAfterDelete({ rangeId: neighbour?.id ?? null });
+  }
 
   function addOwnAddress() {
     if (ownAddress === null) return;
@@ -77,9 +101,9 @@ export function RangeList() {
   }
 
   return (
-    <div>
+    <div ref={listRef}>
       <div className="toolbar">
-        <button type="button" className="button button-primary" onClick={() => setEditing('new')}>
+        <button type="button" className="button button-primary" onClick={() => setEditing('new')} data-new-range>
           New IP Range
         </button>
         {ownAddress !== null && ownRange === undefined ? (
@@ -92,12 +116,26 @@ export function RangeList() {
           <input id="range-search" type="search" value={search} onChange={(event) => setSearch(event.target.value)} placeholder="Address or label" />
         </div>
       </div>
-      {ownRange ? (
+      {!view.enabled && ownAddress !== null ? (
+        <p className="muted">The IP allowlist is off, so every address is allowed, including your current IP {ownAddress}.</p>
+      ) : ownRange ? (
         <p className="muted">
           Your current IP {ownAddress} is allowed by {describeBounds(ownRange)} (“{ownRange.label}”).
         </p>
       ) : null}
-      {addOwn.error ? <ErrorMessage error={addOwn.error} /> : null}
+      {expiredOwnRange ? (
+        <div className="alert alert-warning" role="alert">
+          <p>
+            Your current IP {ownAddress} is in the list already as “{expiredOwnRange.label}”, but that range has expired. Edit its expiry to allow
+            your IP again.
+          </p>
+          <button type="button" className="button" onClick={() => setEditing(expiredOwnRange)}>
+            Edit the expiry of {describeBounds(expiredOwnRange)}
+          </button>
+        </div>
+      ) : addOwn.error ? (
+        <ErrorMessage error={addOwn.error} />
+      ) : null}
 
       {view.ranges.length === 0 ? (
         <EmptyState>
@@ -109,7 +147,7 @@ export function RangeList() {
           <p>No range matches “{search}”.</p>
         </EmptyState>
       ) : (
-        <TableRegion label="Allowed IP ranges">
+        <TableRegion label="Allowed IP ranges" stacked>
           <caption className="visually-hidden">
             Allowed IP ranges, {rows.length} of {view.ranges.length} shown, sorted by {sortColumns.find((column) => column.key === sort.key)?.label}{' '}
             {sort.ascending ? 'ascending' : 'descending'}
@@ -131,21 +169,21 @@ export function RangeList() {
           </thead>
           <tbody>
             {rows.map((range) => (
-              <tr key={range.id} className={range.expired ? 'row-muted' : undefined}>
-                <td className="mono">{range.start}</td>
-                <td className="mono">
+              <tr key={range.id} className={range.expired ? 'row-muted' : undefined} data-range-id={range.id}>
+                <td className="mono" data-label="Start">{range.start}</td>
+                <td className="mono" data-label="End">
                   {range.end}
                   {range.cidr && range.start !== range.end ? <span className="cell-note">{range.cidr}</span> : null}
                 </td>
-                <td>{range.label}</td>
-                <td>{sourceNames[range.source]}</td>
-                <td>
+                <td data-label="Label">{range.label}</td>
+                <td data-label="Source">{sourceNames[range.source]}</td>
+                <td data-label="Created by">
                   {range.createdBy.name}
                   <span className="cell-note">
                     <DateTime value={range.createdAt} />
                   </span>
                 </td>
-                <td>
+                <td data-label="Expires">
                   {range.expiresAt === null ? <span className="muted">Never</span> : <DateTime value={range.expiresAt} />}
                   {range.expired ? <span className="badge badge-warning badge-after">Expired</span> : null}
                 </td>
@@ -168,8 +206,14 @@ export function RangeList() {
         </TableRegion>
       )}
 
-      {editing !== null ? <RangeFormDialog {...(editing === 'new' ? {} : { range: editing })} onClose={() => setEditing(null)} /> : null}
-      {deleting !== null ? <DeleteRangeDialog range={deleting} onClose={() => setDeleting(null)} /> : null}
+      {editing !== null ? (
+        <RangeFormDialog
+          {...(editing === 'new' ? {} : { range: editing })}
+          focusExpiry={editing !== 'new' && editing.id === expiredOwnRange?.id}
+          onClose={() => setEditing(null)}
+        />
+      ) : null}
+      {deleting !== null ? <DeleteRangeDialog range={deleting} onDeleted={deleted} onClose={() => setDeleting(null)} /> : null}
     </div>
   );
 }
