@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { compileProxyTrust } from './http/client-address.ts';
 
@@ -49,7 +50,7 @@ export const configOptions: readonly OptionSpec[] = [
   { key: 'publicUrl', env: 'PUBLIC_URL', flag: '--public-url', help: 'base URL of links in emails and the expected Origin (default http://HOST:PORT)' },
   { key: 'smtpUrl', env: 'SMTP_URL', flag: '--smtp-url', help: 'smtp://host:port for outgoing mail (default: .eml files in DATA_DIR/outbox)' },
   { key: 'mailFrom', env: 'MAIL_FROM', flag: '--mail-from', help: 'sender of outgoing mail (default Gatehouse <gatehouse@localhost>)' },
-  { key: 'trustProxy', env: 'TRUST_PROXY', flag: '--trust-proxy', help: 'comma-separated proxy addresses or CIDRs whose forwarding header is read (default: none)' },
+  { key: 'trustProxy', env: 'TRUST_PROXY', flag: '--trust-proxy', help: 'comma-separated proxy addresses, CIDRs or start-end ranges whose forwarding header is read (default: none)' },
   { key: 'trustProxyHeader', env: 'TRUST_PROXY_HEADER', flag: '--trust-proxy-header', help: 'x-forwarded-for (default) or forwarded' },
   { key: 'logLevel', env: 'LOG_LEVEL', flag: '--log-level', help: 'fatal, error, warn, info (default), debug, trace or silent' },
   { key: 'webSessionMinutes', env: 'WEB_SESSION_MINUTES', flag: '--web-session-minutes', help: 'lifetime of a web session in minutes (default 720)' },
@@ -93,6 +94,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 
   const host = read('HOST') ?? '127.0.0.1';
+  // An IP address, or a host name of letters, digits, dots and hyphens.
+  if (isIP(host) === 0 && !/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(host)) {
+    throw new ConfigError(`Invalid HOST "${host}": expected an IP address such as 127.0.0.1 or ::1, or a host name.`);
+  }
+  if (/^\d+(\.\d+){3}$/.test(host) && isIP(host) === 0) {
+    throw new ConfigError(`Invalid HOST "${host}": expected an IP address such as 127.0.0.1 or ::1, or a host name.`);
+  }
   const portText = read('PORT');
   const port = portText === undefined ? 3000 : parseInteger('PORT', portText, 0, 65535);
   const dataDir = resolve(read('GATEHOUSE_DATA_DIR') ?? './data');

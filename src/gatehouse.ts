@@ -7,7 +7,7 @@ import { SignInService } from './auth/sign-in.ts';
 import { ConfigError, sqlitePathFor, type Config } from './config.ts';
 import { createMailer, type Mailer } from './mail/index.ts';
 import { join } from 'node:path';
-import { migrateToLatest, openStore, type Store } from './store/database.ts';
+import { describeDatabaseUrl, migrateToLatest, openStore, type Store } from './store/database.ts';
 
 /** The services of one Gatehouse node, over one store. */
 export interface Gatehouse {
@@ -36,7 +36,10 @@ export async function createGatehouse(config: Config, logger: Logger, options: G
     await migrateToLatest(store);
   } catch (error) {
     await store.close();
-    throw error;
+    const { dialect, location } = describeDatabaseUrl(config.databaseUrl, sqlitePathFor(config));
+    throw new ConfigError(`Failed to open the ${dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} database at ${location} (DATABASE_URL): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   let mailer: Mailer;
@@ -59,7 +62,7 @@ export async function createGatehouse(config: Config, logger: Logger, options: G
     logger,
     publicUrl: config.publicUrl,
     // Every writer notifies the other nodes, the CLI included. SQLite has a single node.
-    ...(store.postgresUrl === undefined ? {} : { publish: (accountId: string) => publishAllowlistChange(store.db, accountId) }),
+    ...(store.postgresUrl === undefined ? {} : { publish: publishAllowlistChange }),
   });
   const listener =
     options.listen && store.postgresUrl !== undefined ? new PostgresChangeListener({ url: store.postgresUrl, cache, logger }) : undefined;

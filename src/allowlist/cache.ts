@@ -57,6 +57,13 @@ export function compileAllowlist(
 }
 
 /**
+ * The longest time a compiled list is trusted without a reload. Change
+ * notices make other nodes drop entries at once; this bounds how long a node
+ * could serve an old list if a notice were ever lost.
+ */
+export const maxCacheAgeMs = 30_000;
+
+/**
  * Compiled allowlists per account. An entry is dropped when its account's
  * allowlist changes (on this node directly, on others through the change
  * listener) and when its earliest range expires. While `bypass` is set, as
@@ -64,7 +71,7 @@ export function compileAllowlist(
  */
 export class AllowlistCache {
   readonly #db: Kysely<Database>;
-  readonly #entries = new Map<string, CompiledAllowlist>();
+  readonly #entries = new Map<string, { compiled: CompiledAllowlist; loadedAt: number }>();
   readonly #loading = new Map<string, Promise<CompiledAllowlist | undefined>>();
   #generation = 0;
   #bypass = false;
@@ -92,7 +99,7 @@ export class AllowlistCache {
     }
 
     const cached = this.#entries.get(accountId);
-    if (cached && now < cached.validUntil) return cached;
+    if (cached && now < cached.compiled.validUntil && now - cached.loadedAt < maxCacheAgeMs) return cached.compiled;
 
     const pending = this.#loading.get(accountId);
     if (pending) return pending;
@@ -103,7 +110,7 @@ export class AllowlistCache {
     const load = loadAllowlist(this.#db, accountId, now).finally(() => this.#loading.delete(accountId));
     this.#loading.set(accountId, load);
     const compiled = await load;
-    if (compiled && generation === this.#generation) this.#entries.set(accountId, compiled);
+    if (compiled && generation === this.#generation) this.#entries.set(accountId, { compiled, loadedAt: now });
     return compiled;
   }
 

@@ -38,7 +38,7 @@ export class PostgresChangeListener {
   #heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ChangeListenerOptions) {
-    this.#options = { heartbeatMs: 5_000, maxBackoffMs: 5_000, ...options };
+    this.#options = { heartbeatMs: 2_000, maxBackoffMs: 5_000, ...options };
     // Until the first LISTEN succeeds, no cached entry can be trusted.
     this.#options.cache.setBypass(true);
   }
@@ -94,8 +94,19 @@ export class PostgresChangeListener {
     if (this.#attempt > 0) logger.info({ event: 'allowlist_listener_reconnected', attempts: this.#attempt }, 'Allowlist change listener reconnected');
     this.#attempt = 0;
     clearInterval(this.#heartbeatTimer);
+    // A heartbeat that gets no answer within its interval counts as a lost
+    // connection, because a stalled connection may never report an error.
+    let heartbeatPending = false;
     this.#heartbeatTimer = setInterval(() => {
-      client.query('SELECT 1').catch((error: unknown) => this.#lost(client, error));
+      if (heartbeatPending) {
+        this.#lost(client, new Error(`heartbeat got no answer within ${this.#options.heartbeatMs} ms`));
+        return;
+      }
+      heartbeatPending = true;
+      client.query('SELECT 1').then(
+        () => (heartbeatPending = false),
+        (error: unknown) => this.#lost(client, error),
+      );
     }, this.#options.heartbeatMs);
     this.#heartbeatTimer.unref();
   }

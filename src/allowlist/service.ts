@@ -69,8 +69,12 @@ export interface RangeInput {
   expiresAt?: string | null;
 }
 
-/** Receives the id of each account whose allowlist changed, after the change is committed. */
-export type ChangePublisher = (accountId: string) => Promise<void>;
+/**
+ * Tells the other nodes that an account's allowlist changed. It runs inside
+ * the change's transaction, so the notice goes out exactly when the change
+ * commits (PostgreSQL delivers NOTIFY on commit) and never without it.
+ */
+export type ChangePublisher = (db: Kysely<Database>, accountId: string) => Promise<void>;
 
 const maxLabelLength = 100;
 export const unrestrictedNotice = 'The IP allowlist is on but has no IP ranges, so access is not restricted yet. Add a range to restrict sign-in.';
@@ -360,6 +364,7 @@ export class AllowlistService {
       const updated = { ...existing, expires_at: null };
       await trx.updateTable('allowlist_ranges').set({ expires_at: null }).where('id', '=', existing.id).execute();
       await bumpVersion();
+      await this.publish(trx, accountId);
       await recordAuditEvent(
         trx,
         { accountId, actor, action: 'allowlist.range-updated', targetId: existing.id, before: auditRange(existing), after: auditRange(updated) },
@@ -382,6 +387,7 @@ export class AllowlistService {
     };
     await trx.insertInto('allowlist_ranges').values(row).execute();
     await bumpVersion();
+    await this.publish(trx, accountId);
     await recordAuditEvent(trx, { accountId, actor, action: 'allowlist.range-added', targetId: row.id, before: null, after: auditRange(row) }, new Date(now));
     return { row, changed: true };
   }
@@ -390,14 +396,9 @@ export class AllowlistService {
     return toRangeView(row, this.#now());
   }
 
-  /** Drops the cached list and notifies the other nodes. Call it after a committed change. */
-  async changed(accountId: string): Promise<void> {
+  /** Drops this node's cached list. Call it after a committed change; the other nodes learn of it from `publish`. */
+  changed(accountId: string): void {
     this.#cache.invalidate(accountId);
-    try {
-      await this.publish(accountId);
-    } catch (error) {
-      this.#logger.error({ event: 'allowlist_publish_failed', accountId, err: error }, 'Failed to tell other nodes about an allowlist change');
-    }
   }
 
   /** Emails every enabled admin of the account about a change; failures are logged, not raised. */
@@ -508,11 +509,12 @@ export class AllowlistService {
         throw new GatehouseError('CONFLICT', 'The allowlist was changed by someone else at the same time. Reload and try again.');
       }
       await recordAuditEvent(trx, { accountId, actor: context.actor, ...change.audit }, new Date(now));
+      await this.publish(trx, accountId);
       return { snapshot: { ...change.after, version: before.version + 1 }, change };
     });
 
     if (result.change) {
-      await this.changed(accountId);
+      this.changed(accountId);
       this.notifyAdmins(accountId, context.actor, result.change.summary);
     }
     return this.#toView(result.snapshot);

@@ -139,7 +139,7 @@ export class IpAuthorizationService {
       return added;
     });
 
-    await allowlist.changed(row.account_id);
+    allowlist.changed(row.account_id);
     if (range.changed) allowlist.notifyAdmins(row.account_id, actor, `authorized ${row.address} through an emailed link`);
     this.#options.logger.info(
       { event: 'ip_authorization_confirmed', accountId: row.account_id, agentId: row.agent_id, address: row.address, rangeId: range.row.id },

@@ -57,10 +57,14 @@ export function openStore(options: StoreOptions): Store {
 
   if (dialect === 'postgres') {
     const url = options.databaseUrl as string;
-    const pool = new pg.Pool({ connectionString: url, max: options.postgresPoolSize ?? 10, connectionTimeoutMillis: 5_000 });
-    // An idle client whose server went away emits 'error' on the pool; without a
-    // listener that would end the process. The next query reports the failure.
+    // A query that gets no answer within 5 s fails, so a stalled database
+    // gives 503 instead of hanging requests.
+    const pool = new pg.Pool({ connectionString: url, max: options.postgresPoolSize ?? 10, connectionTimeoutMillis: 5_000, query_timeout: 5_000 });
+    // A client whose connection drops emits 'error': on the pool while idle, on
+    // the client itself while checked out. Unhandled, either ends the process.
+    // The query in progress rejects with the same error, which the caller reports.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect, postgresUrl: url, dataVersion: undefined, close: () => db.destroy() };
   }

@@ -76,6 +76,27 @@ describe('PostgreSQL outage', () => {
     expect(disconnected).toBe(false);
   });
 
+  it('answers 503 when the database stalls, and survives the drop', async () => {
+    await proxy.start();
+    await eventually(() => agent.get('/api/v1/me'), (response) => response.status === 200, 10_000);
+    proxy.stalled = true;
+    const startedAt = Date.now();
+    const stalledRequest = agent.get('/api/v1/me');
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 300));
+    // The connection drops while a query is in flight on a checked-out client.
+    await proxy.cut();
+    const response = await stalledRequest;
+    expect(response.status).toBe(503);
+    expect(Date.now() - startedAt).toBeLessThan(6_000);
+
+    await proxy.start();
+    proxy.stalled = true;
+    const health = await server.client().get('/healthz');
+    expect(health.status).toBe(503);
+    proxy.stalled = false;
+    await proxy.cut();
+  });
+
   it('recovers by itself when the database is back', async () => {
     await proxy.start();
     const me = await eventually(() => agent.get('/api/v1/me'), (response) => response.status === 200, 10_000);

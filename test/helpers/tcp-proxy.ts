@@ -8,6 +8,8 @@ export class TcpProxy {
   readonly targetPort: number;
   readonly targetHost: string;
   port = 0;
+  /** While true, open connections stay up but no byte crosses the proxy. */
+  stalled = false;
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
 
@@ -25,7 +27,13 @@ export class TcpProxy {
         socket.on('close', () => this.#sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      // Data is forwarded by hand, so that `stall` can swallow it like a dead network path.
+      client.on('data', (chunk: Buffer) => {
+        if (!this.stalled) upstream.write(chunk);
+      });
+      upstream.on('data', (chunk: Buffer) => {
+        if (!this.stalled) client.write(chunk);
+      });
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -40,6 +48,7 @@ export class TcpProxy {
 
   /** Drops every open connection and refuses new ones. */
   async cut(): Promise<void> {
+    this.stalled = false;
     const server = this.#server;
     this.#server = undefined;
     for (const socket of this.#sockets) socket.destroy();
