@@ -12,7 +12,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -22,6 +21,7 @@ import { logDecision } from '../src/auth/sign-in.ts';
 import { configOptions } from '../src/config.ts';
 import { formatAddress, parseClientAddress, parseRangeInput } from '../src/ip/index.ts';
 import { createLogger } from '../src/logger.ts';
+import { freePort } from '../test/helpers/server.ts';
 import type { LookupCounter } from './matchers.ts';
 import { measureCounter, median, type MeasureBudget } from './measure.ts';
 import { generateRanges } from './range-data.ts';
@@ -91,18 +91,6 @@ const STARTUP_TIMEOUT_SECONDS = 30;
 /** Address that the allowlist leaves out, used to check that enforcement denies. */
 const DENIED_LOOPBACK_ADDRESS = '127.0.0.2';
 
-async function findFreePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePromise(port));
-    });
-  });
-}
-
 interface ServerProcess {
   baseUrl: string;
   pid: number;
@@ -120,7 +108,7 @@ interface ServerProcess {
  */
 async function startServerProcess(): Promise<ServerProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
-  const port = await findFreePort();
+  const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
 
   // Settings inherited from the shell (a PostgreSQL URL, an SMTP server) must not leak into the benchmark.
