@@ -87,9 +87,9 @@ describe.each(testDialects)('gatehouse CLI on %s', (dialect) => {
     expect(range.createdBy.name).toBe('Operator (CLI)');
 
     expect((await cli('allowlist', 'enable', '--account', accountId)).stdout).toContain('IP Allowlist is on.');
-    const shown = await cli('allowlist', 'show', '--account', accountId);
-    expect(shown.stdout).toContain('IP Allowlist: on');
-    expect(shown.stdout).toContain('203.0.113.0/24');
+    const listed = await cli('allowlist', 'show', '--account', accountId);
+    expect(listed.stdout).toContain('IP Allowlist: on');
+    expect(listed.stdout).toContain('203.0.113.0/24');
 
     const inside = await cli('allowlist', 'check', '--account', accountId, '203.0.113.9', '--channel', 'agent-console');
     expect(inside.code).toBe(0);

@@ -14,7 +14,7 @@ describe.each(testDialects)('admin IP authorization by email on %s', (dialect) =
   const adminSignIn = (address: string) =>
     via(address).post('/api/v1/sessions', { email: server.demo!.admin.email, password: server.demo!.admin.password, channel: 'control-panel' });
 
-  /** Signs in as the admin from `address`, asks for the email and returns the token from its link. */
+  /** Signs in as the admin from `address`, requests the authorization email and returns the token from its link. */
   async function requestLink(address: string): Promise<{ token: string; link: string }> {
     const denied = await adminSignIn(address);
     expect(denied.status).toBe(403);
