@@ -116,6 +116,10 @@ async function runAllowlist(config: Config, args: string[], output: Output): Pro
     'expires-at': { type: 'string' },
     channel: { type: 'string' },
   });
+  if (!['show', 'enable', 'disable', 'add', 'remove', 'check'].includes(action)) {
+    const problem = action === '' ? 'Missing allowlist command' : `Unknown allowlist command "${action}"`;
+    throw new UsageError(`${problem}: expected show, enable, disable, add, remove or check.`);
+  }
   const accountId = requireOption(values, 'account');
   const context = { actor: cliActor };
 
@@ -235,6 +239,10 @@ async function runAgent(config: Config, args: string[], output: Output): Promise
     password: { type: 'string' },
   });
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+  if (!['add', 'list', 'set-password'].includes(action)) {
+    const problem = action === '' ? 'Missing agent command' : `Unknown agent command "${action}"`;
+    throw new UsageError(`${problem}: expected add, list or set-password.`);
+  }
   const accountId = requireOption(values, 'account');
   return withGatehouse(config, async ({ store }) => {
     if (action === 'list') {
