@@ -94,12 +94,12 @@ export class PostgresChangeListener {
     if (this.#attempt > 0) logger.info({ event: 'allowlist_listener_reconnected', attempts: this.#attempt }, 'Allowlist change listener reconnected');
     this.#attempt = 0;
     clearInterval(this.#heartbeatTimer);
-    // A heartbeat that gets no answer within its interval counts as a lost
+    // A heartbeat without a response within its interval counts as a lost
     // connection, because a stalled connection may never report an error.
     let heartbeatPending = false;
     this.#heartbeatTimer = setInterval(() => {
       if (heartbeatPending) {
-        this.#lost(client, new Error(`heartbeat got no answer within ${this.#options.heartbeatMs} ms`));
+        this.#lost(client, new Error(`heartbeat timed out after ${this.#options.heartbeatMs} ms`));
         return;
       }
       heartbeatPending = true;

@@ -90,7 +90,7 @@ function fromFastifyError(error: FastifyError): GatehouseError {
 /**
  * Maps every error to the JSON shape `{ error: { code, message, …details } }`.
  * A store that cannot be reached gives 503 and is logged at most once a
- * minute; other 5xx are logged at error level and 4xx at info.
+ * minute. Other 5xx are logged at error level, and 4xx at info.
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   const unavailableLog = new ThrottledLog(60_000);

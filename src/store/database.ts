@@ -57,7 +57,7 @@ export function openStore(options: StoreOptions): Store {
 
   if (dialect === 'postgres') {
     const url = options.databaseUrl as string;
-    // A query that gets no answer within 5 s fails, so a stalled database
+    // A query without a response within 5 s fails, so a stalled database
     // gives 503 instead of hanging requests.
     const pool = new pg.Pool({ connectionString: url, max: options.postgresPoolSize ?? 10, connectionTimeoutMillis: 5_000, query_timeout: 5_000 });
     // A client whose connection drops emits 'error': on the pool while idle, on
@@ -70,7 +70,7 @@ export function openStore(options: StoreOptions): Store {
   }
 
   if (location !== ':memory:') {
-    // The file holds password and token hashes: only the server's user may read it.
+    // The file contains password and token hashes, so only the server's user may read it.
     // SQLite gives its -wal and -shm files the permissions of the database file.
     mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
     if (!existsSync(location)) writeFileSync(location, '', { mode: 0o600, flag: 'wx' });

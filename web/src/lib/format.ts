@@ -9,7 +9,7 @@ export function formatDateTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
 }
 
-/** The short name of the browser's time zone, as in "UTC" or "GMT+1". */
+/** Returns the short name of the browser's time zone, as in "UTC" or "GMT+1". */
 export function timeZoneName(): string {
   return timeZoneFormat.formatToParts(new Date()).find((part) => part.type === 'timeZoneName')?.value ?? '';
 }
@@ -54,13 +54,13 @@ export const reasonTexts: Record<DecisionReason, string> = {
   'not-in-list': 'The address is in no allowed range that is in force.',
 };
 
-/** The text for a decision reason code, or the stored reason itself when it is not a code. */
+/** Returns the text for a decision reason code, or the stored reason itself when it is not a code. */
 export function reasonText(reason: string | null): string {
   if (reason === null) return '';
   return reasonTexts[reason as DecisionReason] ?? reason;
 }
 
-/** A range as people read it: the CIDR when it is one block, one address, or "start – end". */
+/** Formats a range as people read it: the CIDR when it is one block, one address, or "start – end". */
 export function describeBounds(range: Pick<RangeView, 'start' | 'end' | 'cidr'>): string {
   if (range.start === range.end) return range.start;
   return range.cidr ?? `${range.start} – ${range.end}`;
