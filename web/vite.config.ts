@@ -18,7 +18,7 @@ export default defineConfig({
   server: {
     host: '127.0.0.1',
     port: 5173,
-    // `npm start` with PUBLIC_URL=http://127.0.0.1:5173 answers the API, because
+    // `npm start` with PUBLIC_URL=http://127.0.0.1:5173 serves the API to this page, because
     // the server accepts unsafe requests only from its public origin.
     proxy: { '/api': 'http://127.0.0.1:3000' },
   },

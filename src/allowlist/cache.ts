@@ -57,7 +57,7 @@ export function compileAllowlist(
 }
 
 /**
- * The longest time a compiled list is trusted without a reload. Change
+ * The maximum time a compiled list is trusted without a reload. Change
  * notices make other nodes drop entries at once; this bounds how long a node
  * could serve an old list if a notice were ever lost.
  */

@@ -475,10 +475,10 @@ export class AllowlistService {
   }
 
   /**
-   * Runs one change in a transaction: reads the current state, lets `apply`
-   * write, refuses a change that denies the actor's own address unless
-   * confirmed, bumps the version (a concurrent change makes this fail with
-   * CONFLICT), records the audit event, then notifies caches and admins.
+   * Runs one change in a transaction. It reads the current state and lets
+   * `apply` write. It rejects a change that denies the actor's own address
+   * unless confirmed, then bumps the version, so a concurrent change fails
+   * with CONFLICT. Last it records the audit event and notifies caches and admins.
    */
   async #change(
     accountId: string,

@@ -27,7 +27,7 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Builds the Fastify application of one Gatehouse node; the caller listens. */
 export interface AppOptions {
-  /** False until start-up has finished; /healthz answers 503 until then. */
+  /** False until start-up has finished, and until then /healthz returns 503. */
   isReady?: () => boolean;
 }
 

@@ -32,7 +32,7 @@ export function formatDemoBanner(demo: DemoAccount, url: string): string {
 export interface StartOptions {
   /** Receives the demo account banner; standard output by default. */
   printDemo?: (text: string) => void;
-  /** Where log lines go; standard output by default. */
+  /** The destination of log lines; standard output by default. */
   logDestination?: DestinationStream;
 }
 

@@ -44,8 +44,9 @@ export function parseOutboxMessage(file: string, raw: string): OutboxMessage {
     if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
   const encoding = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
-  const text =
-    encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : encoding === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : body;
+  let text = body;
+  if (encoding === 'quoted-printable') text = decodeQuotedPrintable(body);
+  else if (encoding === 'base64') text = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
   return {
     file,
     to: decodeHeader(headers.get('to') ?? ''),

@@ -32,7 +32,7 @@ export async function startServerProcess(env: Record<string, string> = {}, optio
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
 
-  // Ready when /healthz answers; the log level may hide the start-up line.
+  // Ready when /healthz returns 200, because the log level may hide the start-up line.
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
   const deadline = Date.now() + 20_000;

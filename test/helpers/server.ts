@@ -33,7 +33,7 @@ export async function freePort(): Promise<number> {
 /**
  * Starts a real Gatehouse server on 127.0.0.1 over a new database of the
  * dialect, with the demo account and mail written to the outbox unless
- * `env` says otherwise.
+ * `env` sets otherwise.
  */
 export async function startTestServer(dialect: TestDialect, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));

@@ -60,7 +60,7 @@ describe.each(testDialects)('allowlist API on %s', (dialect) => {
     expect(after.body.error.code).toBe('IP_NOT_ALLOWED');
   });
 
-  it('lets the admin back in after the office is added through the CLI path', async () => {
+  it('readmits the admin after a CLI addition', async () => {
     await server.gatehouse.allowlist.addRange(
       (await server.gatehouse.store.db.selectFrom('accounts').select('id').executeTakeFirstOrThrow()).id,
       { input: '203.0.113.0/24', label: 'Office' },

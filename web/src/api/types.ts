@@ -24,7 +24,7 @@ export interface Me {
   agent: Agent;
   account: Account;
   channel: WebChannel;
-  /** The client address the server sees, or null when it cannot read one. */
+  /** The client address as the server resolved it, or null when it could not read one. */
   address: string | null;
   session: { id: string; createdAt: string; expiresAt: string };
 }

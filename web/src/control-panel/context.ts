@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { Me } from '../api/types.ts';
 
-/** A change of the allowlist, sent again with `confirmLockout` or a newer `version` when the lockout dialog asks for it. */
+/** A change of the allowlist, sent again with `confirmLockout` or a newer `version` when the lockout dialog requests it. */
 export type ChangeRequest = (options: { confirmLockout: boolean; version: number | undefined }) => Promise<unknown>;
 
 /** `cancelled` when the agent closed the lockout dialog without saving. */
@@ -12,9 +12,9 @@ export interface ControlPanelContext {
   /** Runs an API call of this session; see useSessionGuard. */
   guard<T>(call: Promise<T>): Promise<T>;
   /**
-   * Runs an allowlist change. When the server answers 409 WOULD_LOCK_OUT,
-   * the lockout dialog asks whether to add the agent's own address first,
-   * save anyway or cancel. Other errors are thrown to the caller.
+   * Runs an allowlist change. When the server returns 409 WOULD_LOCK_OUT,
+   * the lockout dialog offers three choices: add the agent's own address
+   * first, save anyway, or cancel. Other errors are thrown to the caller.
    */
   runChange(request: ChangeRequest, version?: number): Promise<ChangeOutcome>;
 }

@@ -12,7 +12,10 @@ import { useAllowlistTab } from './allowlist-context.ts';
 
 type FormField = 'start' | 'end' | 'label' | 'expiresAt';
 
-/** Maps the `field` of an API error to a form field; `input` is the Start IP field, which also takes one address, a CIDR or start-end. */
+/**
+ * Maps the `field` of an API error to a form field. `input` is the Start IP
+ * field, because Start IP also takes one address, a CIDR or start-end.
+ */
 function formFieldOf(error: ApiError): FormField | undefined {
   switch (error.field) {
     case 'start':
